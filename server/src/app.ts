@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { Activities } from './platform/activities/activities.ts';
+import { auditRoutes } from './platform/audit/audit.routes.ts';
+import { resolveDatabase, type DatabaseTarget } from './platform/db/connect.ts';
+import { openDb, type DbHandle } from './platform/db/db.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { Health } from './platform/health.ts';
+import { opsRoutes } from './platform/http/ops.routes.ts';
+import { createHttp } from './platform/http/server.ts';
+import { Jobs } from './platform/jobs/jobs.ts';
+import { jobsRoutes } from './platform/jobs/jobs.routes.ts';
+import { createMetrics } from './platform/metrics.ts';
+import { createUsersModule } from './modules/users/index.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const WEB_DIST = path.resolve(here, '../../web/dist');
+
+/** Everything a Patron process holds: database, modules, job queue and (optionally) HTTP. */
+export interface Patron {
+  config: Config;
+  log: Logger;
+  dbh: DbHandle;
+  jobs: Jobs;
+  activities: Activities;
+  health: Health;
+  modules: { users: ReturnType<typeof createUsersModule> };
+  http: FastifyInstance | undefined;
+  /** Stops HTTP (in-flight requests finish), then jobs (running jobs finish), then the database. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  http: boolean;
+  /** Process jobs in this process. */
+  worker: boolean;
+  /** Reuse an existing database (tests); otherwise resolve from config. */
+  databaseUrl?: string;
+  /** 'owner' keeps the embedded server for its lifetime; 'guest' (CLI) only borrows it. */
+  role?: 'owner' | 'guest';
+  /** Skip migrations (tests that migrated a template already). */
+  skipMigrate?: boolean;
+}
+
+/** Wires config → db → modules → http → jobs with plain factories. */
+export async function buildPatron(config: Config, log: Logger, opts: BuildOptions): Promise<Patron> {
+  let target: DatabaseTarget;
+  if (opts.databaseUrl) target = { url: opts.databaseUrl, embedded: undefined };
+  else target = await resolveDatabase(config, opts.role ?? 'owner', (m) => log.info(m));
+
+  let health: Health | undefined;
+  const dbh = openDb(target.url, config.poolSize, (err) => {
+    log.warn({ err }, 'database connection error');
+    health?.markDown();
+  });
+  try {
+    if (!opts.skipMigrate) {
+      const { applied } = await migrate(dbh.db, dbh.pool);
+      if (applied.length) log.info(`Applied migrations: ${applied.join(', ')}`);
+    }
+  } catch (e) {
+    await dbh.close();
+    await target.embedded?.stop();
+    throw e;
+  }
+  health = new Health(dbh.db, log);
+
+  const jobs = new Jobs(dbh.pool, log);
+  const activities = new Activities();
+  const users = createUsersModule({ db: dbh.db, config, jobs });
+
+  let http: FastifyInstance | undefined;
+  if (opts.http) {
+    const metrics = createMetrics();
+    const h = health;
+    http = await createHttp({ log, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, auth: users.service, webDist: WEB_DIST, onDbDown: () => h.markDown(), isDbUp: () => h.dbUp });
+    metrics.instrument(http);
+    const app = http.withTypeProvider<ZodTypeProvider>();
+    opsRoutes(app, h, metrics, config.metricsToken);
+    users.routes(app);
+    auditRoutes(app, dbh.db);
+    jobsRoutes(app, dbh.db, jobs);
+    await http.ready();
+  }
+  if (opts.worker) await jobs.start(config.worker.concurrency);
+  health.start();
+
+  let closed = false;
+  return {
+    config, log, dbh, jobs, activities, health, http,
+    modules: { users },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (http) await http.close();
+      await jobs.stop();
+      health?.stop();
+      await dbh.close();
+      await target.embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_platform.ts';
+
+/** Every migration, in order. Append only: a shipped migration is never edited or removed. */
+export const migrations: Record<string, Migration> = {
+  '0001_platform': m0001,
+};

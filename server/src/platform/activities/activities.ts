@@ -1,0 +1,114 @@
+import { sql, type Generated, type Selectable } from 'kysely';
+import type { Executor, Tx } from '../db/db.ts';
+import { newId } from '../ids.ts';
+import type { ActivityType } from './activity-types.ts';
+
+export interface ActivitiesTable {
+  id: string;
+  customer_id: string;
+  type: string;
+  occurred_at: Date;
+  received_at: Generated<Date>;
+  source: string;
+  properties: unknown;
+  dedupe_key: string | null;
+}
+
+declare module '../db/types.ts' {
+  interface Database {
+    activities: ActivitiesTable;
+  }
+}
+
+export interface NewActivity {
+  customerId: string;
+  type: ActivityType;
+  occurredAt?: Date;
+  /** Where it came from: `tracking`, `shopify`, `csv`, `ui`, `api`, `system`, … */
+  source: string;
+  properties?: Record<string, unknown>;
+  /** Appending the same key twice stores one activity (retried webhooks, replayed jobs). */
+  dedupeKey?: string;
+}
+
+export interface Activity {
+  id: string;
+  customerId: string;
+  type: ActivityType;
+  occurredAt: Date;
+  receivedAt: Date;
+  source: string;
+  properties: Record<string, unknown>;
+}
+
+/** Runs inside the appending transaction: typically enqueues the jobs the activity causes. */
+export type ActivityListener = (tx: Tx, activity: Activity) => Promise<void>;
+
+/** The customer activity stream: append inside a business transaction, listeners run in the same one. */
+export class Activities {
+  private listeners = new Map<string, ActivityListener[]>();
+
+  /** Listens to one type, or to every type with '*'. */
+  on(type: ActivityType | '*', listener: ActivityListener): void {
+    const list = this.listeners.get(type) ?? [];
+    list.push(listener);
+    this.listeners.set(type, list);
+  }
+
+  /** Appends activities; returns those newly stored (a repeated dedupe key is skipped). */
+  async append(tx: Tx, items: NewActivity[]): Promise<Activity[]> {
+    if (items.length === 0) return [];
+    const now = new Date();
+    const rows = items.map((a) => ({
+      id: newId(),
+      customer_id: a.customerId,
+      type: a.type,
+      occurred_at: a.occurredAt ?? now,
+      received_at: now,
+      source: a.source,
+      properties: JSON.stringify(a.properties ?? {}),
+      dedupe_key: a.dedupeKey ?? null,
+    }));
+    const inserted = await tx
+      .insertInto('activities')
+      .values(rows)
+      .onConflict((oc) => oc.column('dedupe_key').where('dedupe_key', 'is not', null).doNothing())
+      .returningAll()
+      .execute();
+    const out = inserted.map(toActivity);
+    for (const activity of out) {
+      for (const l of [...(this.listeners.get(activity.type) ?? []), ...(this.listeners.get('*') ?? [])]) {
+        await l(tx, activity);
+      }
+    }
+    return out;
+  }
+
+  /** A customer's activities, newest first, keyset-paginated by (occurred_at, id). */
+  async forCustomer(
+    db: Executor,
+    customerId: string,
+    opts: { limit: number; types?: string[]; before?: { occurredAt: Date; id: string } },
+  ): Promise<Activity[]> {
+    let q = db.selectFrom('activities').selectAll().where('customer_id', '=', customerId);
+    if (opts.types?.length) q = q.where('type', 'in', opts.types);
+    if (opts.before) {
+      const b = opts.before;
+      q = q.where(sql<boolean>`(occurred_at, id) < (${b.occurredAt}, ${b.id}::uuid)`);
+    }
+    const rows = await q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+    return rows.map(toActivity);
+  }
+}
+
+function toActivity(r: Selectable<ActivitiesTable>): Activity {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    type: r.type,
+    occurredAt: r.occurred_at,
+    receivedAt: r.received_at,
+    source: r.source,
+    properties: (r.properties ?? {}) as Record<string, unknown>,
+  };
+}

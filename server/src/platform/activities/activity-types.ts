@@ -1,0 +1,38 @@
+/**
+ * The canonical activity names of the customer activity stream. Segment's spec and its
+ * E-commerce spec v2 where they have a name; Patron's own otherwise. Modules add their
+ * names here so that every producer and consumer spells them the same way.
+ */
+export const ACTIVITY_TYPES = [
+  // Segment spec / E-commerce spec v2
+  'Identified',
+  'Page Viewed',
+  'Screen Viewed',
+  'Products Searched',
+  'Product List Viewed',
+  'Product Viewed',
+  'Product Added',
+  'Product Removed',
+  'Cart Viewed',
+  'Checkout Started',
+  'Checkout Step Completed',
+  'Payment Info Entered',
+  'Order Completed',
+  'Order Updated',
+  'Order Refunded',
+  'Order Cancelled',
+  'Coupon Applied',
+  // Patron's own
+  'Customer Created',
+  'Profile Updated',
+  'Note Added',
+  'Profiles Merged',
+  'Consent Changed',
+  'Segment Entered',
+  'Segment Exited',
+] as const;
+
+export type KnownActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** Custom `track` events keep the name the sender gave them, so any string is allowed. */
+export type ActivityType = KnownActivityType | (string & {});
