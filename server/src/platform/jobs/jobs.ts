@@ -89,7 +89,22 @@ export class Jobs {
 
   cron(def: CronDefinition): void {
     if (!this.defs.has(def.job)) throw new Error(`Cron for unknown job ${def.job}`);
+    try {
+      parseCronItems([this.toCronItem(def)]);
+    } catch (e) {
+      throw new Error(`Invalid cron pattern "${def.pattern}" for ${def.job}: ${(e as Error).message}`);
+    }
     this.crons.push(def);
+  }
+
+  private toCronItem(c: CronDefinition): CronItem {
+    return {
+      task: c.job,
+      match: c.pattern,
+      identifier: c.identifier ?? c.job,
+      payload: c.payload ?? {},
+      options: { backfillPeriod: c.backfillMs ?? 0, maxAttempts: this.defs.get(c.job)?.maxAttempts ?? 10, queueName: undefined, jobKey: undefined, priority: undefined, jobKeyMode: undefined },
+    };
   }
 
   names(): string[] {
@@ -117,13 +132,7 @@ export class Jobs {
   async start(concurrency: number): Promise<void> {
     const taskList: TaskList = {};
     for (const def of this.defs.values()) taskList[def.name] = this.wrap(def);
-    const cronItems: CronItem[] = this.crons.map((c) => ({
-      task: c.job,
-      match: c.pattern,
-      identifier: c.identifier ?? c.job,
-      payload: c.payload ?? {},
-      options: { backfillPeriod: c.backfillMs ?? 0, maxAttempts: this.defs.get(c.job)?.maxAttempts ?? 10, queueName: undefined, jobKey: undefined, priority: undefined, jobKeyMode: undefined },
-    }));
+    const cronItems = this.crons.map((c) => this.toCronItem(c));
     this.runner = await run({
       pgPool: this.pool,
       taskList,

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../testing/harness.ts';
+import { openDb, type DbHandle } from '../db/db.ts';
+import { newId } from '../ids.ts';
+import { Activities, type Activity } from './activities.ts';
+
+let dbh: DbHandle;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  const d = await createTestDatabase();
+  drop = d.drop;
+  dbh = openDb(d.url, 4);
+});
+afterAll(async () => {
+  await dbh?.close();
+  await drop?.();
+});
+
+describe('activity stream', () => {
+  it('appends, dispatches to listeners in the same transaction, and pages newest first', async () => {
+    const acts = new Activities();
+    const seen: Activity[] = [];
+    const all: string[] = [];
+    acts.on('Order Completed', async (_tx, a) => void seen.push(a));
+    acts.on('*', async (_tx, a) => void all.push(a.type));
+    const customerId = newId();
+    await dbh.db.transaction().execute(async (tx) => {
+      await acts.append(tx, [
+        { customerId, type: 'Page Viewed', source: 'tracking', occurredAt: new Date('2026-01-01T10:00:00Z'), properties: { path: '/' } },
+        { customerId, type: 'Order Completed', source: 'shopify', occurredAt: new Date('2026-01-02T10:00:00Z'), properties: { total: 1999 } },
+        { customerId, type: 'Custom Thing', source: 'api', occurredAt: new Date('2026-01-03T10:00:00Z') },
+      ]);
+    });
+    expect(seen.map((a) => a.properties)).toEqual([{ total: 1999 }]);
+    expect(all).toEqual(['Page Viewed', 'Order Completed', 'Custom Thing']);
+    const page1 = await acts.forCustomer(dbh.db, customerId, { limit: 2 });
+    expect(page1.map((a) => a.type)).toEqual(['Custom Thing', 'Order Completed']);
+    const last = page1.at(-1)!;
+    const page2 = await acts.forCustomer(dbh.db, customerId, { limit: 2, before: { occurredAt: last.occurredAt, id: last.id } });
+    expect(page2.map((a) => a.type)).toEqual(['Page Viewed']);
+    const orders = await acts.forCustomer(dbh.db, customerId, { limit: 10, types: ['Order Completed'] });
+    expect(orders).toHaveLength(1);
+  });
+
+  it('a failing listener rolls the activity back with the business write', async () => {
+    const acts = new Activities();
+    acts.on('Order Completed', async () => {
+      throw new Error('listener failed');
+    });
+    const customerId = newId();
+    await expect(dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId, type: 'Order Completed', source: 'api' }]))).rejects.toThrow('listener failed');
+    expect(await acts.forCustomer(dbh.db, customerId, { limit: 10 })).toEqual([]);
+  });
+
+  it('stores one activity per dedupe key (redelivered webhooks)', async () => {
+    const acts = new Activities();
+    const customerId = newId();
+    const first = await dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId, type: 'Order Completed', source: 'shopify', dedupeKey: 'shopify:order:1:created' }]));
+    const again = await dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId, type: 'Order Completed', source: 'shopify', dedupeKey: 'shopify:order:1:created' }]));
+    expect(first).toHaveLength(1);
+    expect(again).toHaveLength(0);
+    expect(await acts.forCustomer(dbh.db, customerId, { limit: 10 })).toHaveLength(1);
+  });
+});
