@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// End-to-end tests of the `patron` command as a user runs it: each gets its own data directory
+// and embedded PostgreSQL, so they run with no DATABASE_URL.
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/patron.mjs');
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+
+function dataDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-cli-'));
+  dirs.push(d);
+  return d;
+}
+
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, PATRON_LOG_PRETTY: 'false' };
+  delete e.DATABASE_URL;
+  return { ...e, ...extra };
+}
+
+function run(args: string[], extra: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: env(extra), cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(dir: string): Promise<{ child: ChildProcess; url: string; log: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [bin, 'start'], { env: env({ PATRON_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' }), cwd: root });
+  children.push(child);
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const end = Date.now() + 60_000;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`patron start exited: ${log}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { child, url, log: () => log };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`patron start did not become ready: ${log}`);
+}
+
+function postmasterPid(dir: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(dir, 'pg/postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  return new Promise((r) => child.on('exit', (code) => r(code)));
+}
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs) {
+    const pid = postmasterPid(d);
+    if (pid && alive(pid)) process.kill(pid, 'SIGINT');
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('patron CLI', () => {
+  it('prints help for every command', async () => {
+    const top = await run(['--help'], {});
+    expect(top.code).toBe(0);
+    for (const cmd of ['start', 'worker', 'migrate', 'user', 'apikey']) expect(top.stdout).toContain(cmd);
+    const user = await run(['user', 'create', '--help'], {});
+    expect(user.stdout).toContain('--email');
+    expect(user.stdout).toContain('--role');
+  });
+
+  it('stops with one clear line on bad configuration', async () => {
+    const r = await run(['migrate'], { PORT: 'abc' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('Invalid configuration: PORT="abc": expected a number');
+  });
+
+  it('stops with a clear message when DATABASE_URL is unreachable', async () => {
+    const port = await freePort();
+    const r = await run(['start'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/patron`, PORT: String(await freePort()) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Cannot connect to the database at postgres://postgres@127.0.0.1:${port}/patron`);
+  });
+
+  it('runs commands without a server (embedded for their own duration) and stops it after', async () => {
+    const dir = dataDir();
+    const created = await run(['user', 'create', '--email', 'Owner@Shop.test', '--role', 'owner', '--password', 'a long password', '--json'], { PATRON_DATA_DIR: dir });
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout).user).toMatchObject({ email: 'owner@shop.test', role: 'owner' });
+    expect(postmasterPid(dir)).toBeUndefined();
+    const list = await run(['user', 'list', '--json'], { PATRON_DATA_DIR: dir });
+    expect(JSON.parse(list.stdout).map((u: { email: string }) => u.email)).toEqual(['owner@shop.test']);
+    const bad = await run(['user', 'create', '--email', 'nope', '--role', 'owner'], { PATRON_DATA_DIR: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Invalid --email "nope"/);
+    const key = await run(['apikey', 'create', '--name', 'ci', '--scopes', 'team:read', '--json'], { PATRON_DATA_DIR: dir });
+    const { key: secret, apiKey } = JSON.parse(key.stdout) as { key: string; apiKey: { id: string } };
+    expect(secret).toMatch(/^patron_sk_/);
+    const revoke = await run(['apikey', 'revoke', apiKey.id], { PATRON_DATA_DIR: dir });
+    expect(revoke.code, revoke.stderr).toBe(0);
+    const keys = JSON.parse((await run(['apikey', 'list', '--json'], { PATRON_DATA_DIR: dir })).stdout) as { revokedAt: string | null }[];
+    expect(keys[0]!.revokedAt).not.toBeNull();
+    const migrate = await run(['migrate'], { PATRON_DATA_DIR: dir });
+    expect(migrate.stdout).toContain('Database is up to date.');
+  }, 120_000);
+
+  it('shares the running server, recovers from kill -9, and stops Postgres on SIGTERM', async () => {
+    const dir = dataDir();
+    const first = await startServer(dir);
+    expect(first.log()).toContain('First-run setup');
+    const pgPid = postmasterPid(dir)!;
+    expect(alive(pgPid)).toBe(true);
+
+    // A CLI command while the server runs uses its embedded Postgres and leaves it running.
+    const created = await run(['user', 'create', '--email', 'a@shop.test', '--role', 'owner', '--password', 'a long password'], { PATRON_DATA_DIR: dir });
+    expect(created.code, created.stderr).toBe(0);
+    expect(postmasterPid(dir)).toBe(pgPid);
+    const login = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@shop.test', password: 'a long password' }) });
+    expect(login.status).toBe(200);
+
+    // kill -9: Patron dies, its Postgres is orphaned; the next start adopts it.
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    expect(alive(pgPid)).toBe(true);
+    const second = await startServer(dir);
+    expect(second.log()).toContain('Adopted the embedded PostgreSQL');
+    expect((await fetch(`${second.url}/api/setup/status`).then((r) => r.json())) as unknown).toEqual({ needsSetup: false });
+
+    // Both killed hard: a stale postmaster.pid must not block the next start.
+    second.child.kill('SIGKILL');
+    process.kill(pgPid, 'SIGKILL');
+    await exited(second.child);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fs.existsSync(path.join(dir, 'pg/postmaster.pid'))).toBe(true);
+    const third = await startServer(dir);
+    const pg3 = postmasterPid(dir)!;
+    expect(pg3).not.toBe(pgPid);
+
+    // Graceful stop: exits 0 and takes its Postgres with it.
+    third.child.kill('SIGTERM');
+    expect(await exited(third.child)).toBe(0);
+    expect(alive(pg3)).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'pg/postmaster.pid'))).toBe(false);
+  }, 180_000);
+});
