@@ -52,10 +52,11 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   if (opts.databaseUrl) target = { url: opts.databaseUrl, embedded: undefined };
   else target = await resolveDatabase(config, opts.role ?? 'owner', (m) => log.info(m));
 
-  let health: Health | undefined;
+  // The pool reports lost connections to the health monitor, created once migrations pass.
+  const monitor: { health?: Health } = {};
   const dbh = openDb(target.url, config.poolSize, (err) => {
     log.warn({ err }, 'database connection error');
-    health?.markDown();
+    monitor.health?.markDown();
   });
   try {
     if (!opts.skipMigrate) {
@@ -67,7 +68,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     await target.embedded?.stop();
     throw e;
   }
-  health = new Health(dbh.db, log);
+  const health = new Health(dbh.db, log);
+  monitor.health = health;
 
   const jobs = new Jobs(dbh.pool, log);
   const activities = new Activities();
@@ -98,7 +100,7 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
       closed = true;
       if (http) await http.close();
       await jobs.stop();
-      health?.stop();
+      health.stop();
       await dbh.close();
       await target.embedded?.stop();
     },
