@@ -1,9 +1,10 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, startTestApp, type TestApp } from '../../testing/harness.ts';
 import { CLI_ACTOR } from '../../platform/audit/audit.ts';
 
 let app: TestApp;
-const inject = (opts: Parameters<NonNullable<TestApp['patron']['http']>['inject']>[0]) => app.patron.http!.inject(opts);
+const inject = (opts: InjectOptions) => app.patron.http!.inject(opts);
 
 beforeAll(async () => {
   app = await startTestApp({ config: { login: { maxFailures: 3, lockMs: 60_000 } } });
