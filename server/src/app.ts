@@ -54,7 +54,10 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
 
   // The pool reports lost connections to the health monitor, created once migrations pass.
   const monitor: { health?: Health } = {};
+  let closing = false;
   const dbh = openDb(target.url, config.poolSize, (err) => {
+    // Connections ending while we shut the database down are expected, not an outage.
+    if (closing) return;
     log.warn({ err }, 'database connection error');
     monitor.health?.markDown();
   });
@@ -91,13 +94,12 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   if (opts.worker) await jobs.start(config.worker.concurrency);
   health.start();
 
-  let closed = false;
   return {
     config, log, dbh, jobs, activities, health, http,
     modules: { users },
     async close() {
-      if (closed) return;
-      closed = true;
+      if (closing) return;
+      closing = true;
       if (http) await http.close();
       await jobs.stop();
       health.stop();

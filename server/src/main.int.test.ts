@@ -35,6 +35,14 @@ function run(args: string[], extra: Record<string, string>): Promise<{ code: num
   });
 }
 
+function parseJson(text: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any -- CLI output in tests
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`not JSON: ${text}`);
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -124,23 +132,39 @@ describe('patron CLI', () => {
     const dir = dataDir();
     const created = await run(['user', 'create', '--email', 'Owner@Shop.test', '--role', 'owner', '--password', 'a long password', '--json'], { PATRON_DATA_DIR: dir });
     expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout).user).toMatchObject({ email: 'owner@shop.test', role: 'owner' });
+    expect(parseJson(created.stdout).user).toMatchObject({ email: 'owner@shop.test', role: 'owner' });
     expect(postmasterPid(dir)).toBeUndefined();
     const list = await run(['user', 'list', '--json'], { PATRON_DATA_DIR: dir });
-    expect(JSON.parse(list.stdout).map((u: { email: string }) => u.email)).toEqual(['owner@shop.test']);
+    expect(parseJson(list.stdout).map((u: { email: string }) => u.email)).toEqual(['owner@shop.test']);
     const bad = await run(['user', 'create', '--email', 'nope', '--role', 'owner'], { PATRON_DATA_DIR: dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Invalid --email "nope"/);
     const key = await run(['apikey', 'create', '--name', 'ci', '--scopes', 'team:read', '--json'], { PATRON_DATA_DIR: dir });
-    const { key: secret, apiKey } = JSON.parse(key.stdout) as { key: string; apiKey: { id: string } };
+    const { key: secret, apiKey } = parseJson(key.stdout) as { key: string; apiKey: { id: string } };
     expect(secret).toMatch(/^patron_sk_/);
     const revoke = await run(['apikey', 'revoke', apiKey.id], { PATRON_DATA_DIR: dir });
     expect(revoke.code, revoke.stderr).toBe(0);
-    const keys = JSON.parse((await run(['apikey', 'list', '--json'], { PATRON_DATA_DIR: dir })).stdout) as { revokedAt: string | null }[];
+    const keys = parseJson((await run(['apikey', 'list', '--json'], { PATRON_DATA_DIR: dir })).stdout) as { revokedAt: string | null }[];
     expect(keys[0]!.revokedAt).not.toBeNull();
     const migrate = await run(['migrate'], { PATRON_DATA_DIR: dir });
     expect(migrate.stdout).toContain('Database is up to date.');
   }, 120_000);
+
+  it('runs a job-only worker that stops cleanly', async () => {
+    const dir = dataDir();
+    const child = spawn(process.execPath, [bin, 'worker'], { env: env({ PATRON_DATA_DIR: dir }), cwd: root });
+    children.push(child);
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    const end = Date.now() + 60_000;
+    while (!log.includes('Patron worker running') && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(log).toContain('Patron worker running');
+    const pgPid = postmasterPid(dir)!;
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(alive(pgPid)).toBe(false);
+  }, 90_000);
 
   it('shares the running server, recovers from kill -9, and stops Postgres on SIGTERM', async () => {
     const dir = dataDir();

@@ -24,7 +24,7 @@ function config(): Config {
 /** Runs a CLI command on a Patron with no HTTP and no worker, borrowing the embedded server if one runs. */
 async function withPatron<T>(fn: (p: Patron) => Promise<T>): Promise<T> {
   const cfg = config();
-  const log = createLogger(process.env.PATRON_LOG_LEVEL ?? 'warn', cfg.log.pretty);
+  const log = createLogger(process.env.PATRON_LOG_LEVEL ?? 'warn', cfg.log.pretty, 2);
   const p = await buildPatron({ ...cfg, poolSize: 4 }, log, { http: false, worker: false, role: 'guest' });
   try {
     return await fn(p);
