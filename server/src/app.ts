@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Config } from './config.ts';
 import { Activities } from './platform/activities/activities.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
@@ -10,6 +11,7 @@ import { resolveDatabase, type DatabaseTarget } from './platform/db/connect.ts';
 import { openDb, type DbHandle } from './platform/db/db.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { Health } from './platform/health.ts';
+import { registerIdempotency, purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { opsRoutes } from './platform/http/ops.routes.ts';
 import { createHttp } from './platform/http/server.ts';
 import { Jobs } from './platform/jobs/jobs.ts';
@@ -77,6 +79,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   const jobs = new Jobs(dbh.pool, log);
   const activities = new Activities();
   const users = createUsersModule({ db: dbh.db, config, jobs });
+  jobs.register({ name: 'platform.purge-idempotency-keys', payload: z.object({}).passthrough(), maxAttempts: 3, handler: async () => void (await purgeIdempotencyKeys(dbh.db)) });
+  jobs.cron({ pattern: '23 * * * *', job: 'platform.purge-idempotency-keys' });
 
   let http: FastifyInstance | undefined;
   if (opts.http) {
@@ -84,6 +88,7 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     const h = health;
     http = await createHttp({ log, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, auth: users.service, webDist: WEB_DIST, onDbDown: () => h.markDown(), isDbUp: () => h.dbUp });
     metrics.instrument(http);
+    registerIdempotency(http, dbh.db);
     const app = http.withTypeProvider<ZodTypeProvider>();
     opsRoutes(app, h, metrics, config.metricsToken);
     users.routes(app);
