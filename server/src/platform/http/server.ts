@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,7 +18,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { isConnectionError } from '../db/db.ts';
-import { newId } from '../ids.ts';
 import { HttpError, problemType, unavailable, type FieldError, type Problem } from './problem.ts';
 import { grants, type Permission, type RouteAccess } from './rbac.ts';
 
@@ -71,7 +71,7 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && /^[\w.:-]{8,128}$/.test(incoming) ? incoming : newId();
+      return typeof incoming === 'string' && /^[\w.:-]{8,128}$/.test(incoming) ? incoming : randomUUID();
     },
     return503OnClosing: true,
     ajv: undefined,
