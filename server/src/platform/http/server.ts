@@ -144,7 +144,7 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   if (opts.webDist && fs.existsSync(path.join(opts.webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: opts.webDist, wildcard: false, index: ['index.html'], maxAge: '1h', immutable: false,
+    await app.register(fastifyStatic, { root: opts.webDist, wildcard: true, index: ['index.html'], maxAge: '1h', immutable: false,
       setHeaders: (res, file) => {
         if (file.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
         else res.header('cache-control', 'no-cache');
