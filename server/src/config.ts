@@ -18,6 +18,7 @@ const envSchema = z.object({
   PATRON_SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
   PATRON_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   PATRON_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  PATRON_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   PATRON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   PATRON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   PATRON_WORKER: z.enum(['true', 'false']).default('true'),
@@ -37,7 +38,7 @@ export interface Config {
   publicUrl: string | undefined;
   log: { level: Env['PATRON_LOG_LEVEL']; pretty: boolean };
   session: { idleMs: number; maxMs: number };
-  login: { maxFailures: number; lockMs: number };
+  login: { maxFailures: number; lockMs: number; ratePerMinute: number };
   bodyLimit: number;
   worker: { enabled: boolean; concurrency: number };
   metricsToken: string | undefined;
@@ -70,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PATRON_PUBLIC_URL?.replace(/\/$/, ''),
     log: { level: e.PATRON_LOG_LEVEL, pretty },
     session: { idleMs: e.PATRON_SESSION_IDLE_HOURS * 3600_000, maxMs: e.PATRON_SESSION_MAX_DAYS * 86400_000 },
-    login: { maxFailures: e.PATRON_LOGIN_MAX_FAILURES, lockMs: e.PATRON_LOGIN_LOCK_MINUTES * 60_000 },
+    login: { maxFailures: e.PATRON_LOGIN_MAX_FAILURES, lockMs: e.PATRON_LOGIN_LOCK_MINUTES * 60_000, ratePerMinute: e.PATRON_LOGIN_RATE_PER_MINUTE },
     bodyLimit: e.PATRON_BODY_LIMIT_BYTES,
     worker: { enabled: e.PATRON_WORKER === 'true', concurrency: e.PATRON_WORKER_CONCURRENCY },
     metricsToken: e.PATRON_METRICS_TOKEN,

@@ -30,7 +30,7 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ PATRON_LOG_LEVEL: 'silent', PATRON_DATA_DIR: '/nonexistent-test-data' }), poolSize: 5, ...overrides };
+  return { ...loadConfig({ PATRON_LOG_LEVEL: 'silent', PATRON_DATA_DIR: '/nonexistent-test-data', PATRON_LOGIN_RATE_PER_MINUTE: '10000' }), poolSize: 5, ...overrides };
 }
 
 export interface TestApp {

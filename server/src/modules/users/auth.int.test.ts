@@ -7,7 +7,7 @@ let app: TestApp;
 const inject = (opts: InjectOptions) => app.patron.http!.inject(opts);
 
 beforeAll(async () => {
-  app = await startTestApp({ config: { login: { maxFailures: 3, lockMs: 60_000 } } });
+  app = await startTestApp({ config: { login: { maxFailures: 3, lockMs: 60_000, ratePerMinute: 10_000 } } });
 });
 afterAll(async () => app?.close());
 
@@ -35,6 +35,7 @@ describe('first-run setup', () => {
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body.user).toMatchObject({ email: 'owner@example.com', role: 'owner', status: 'active' });
+    expect(body.user.lastLoginAt).not.toBeNull();
     expect(body.permissions).toContain('team:write');
     const setCookie = String(res.headers['set-cookie']);
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -139,6 +140,24 @@ describe('team', () => {
     expect(login.statusCode).toBe(200);
   });
 
+  it('reissues and withdraws invites', async () => {
+    const admin = await loginAs(app, 'admin');
+    const created = (await inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { email: 'later@example.com', role: 'sales' } })).json();
+    const oldToken = String(created.inviteUrl).split('/invite/')[1]!;
+    const again = await inject({ method: 'POST', url: `/api/users/${created.user.id}/invite`, headers: admin.headers });
+    expect(again.statusCode).toBe(200);
+    const newToken = String(again.json().inviteUrl).split('/invite/')[1]!;
+    expect(newToken).not.toBe(oldToken);
+    expect((await inject({ url: `/api/invites/${oldToken}` })).statusCode).toBe(404);
+    expect((await inject({ url: `/api/invites/${newToken}` })).statusCode).toBe(200);
+    const del = await inject({ method: 'DELETE', url: `/api/users/${created.user.id}`, headers: admin.headers });
+    expect(del.statusCode).toBe(204);
+    expect((await inject({ url: `/api/invites/${newToken}` })).statusCode).toBe(404);
+    const active = await loginAs(app, 'support');
+    const refuse = await inject({ method: 'DELETE', url: `/api/users/${active.userId}`, headers: admin.headers });
+    expect(refuse.statusCode).toBe(409);
+  });
+
   it('refuses duplicate emails, admin-made owners, and removing the last owner', async () => {
     const admin = await loginAs(app, 'admin');
     const dup = await inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { email: 'sam@example.com', role: 'support' } });
@@ -178,5 +197,25 @@ describe('team', () => {
     expect(items[0].after).toBeTruthy();
     const all = await app.patron.dbh.db.selectFrom('audit_log').select(['before', 'after']).execute();
     expect(JSON.stringify(all)).not.toMatch(/argon2|\$argon/);
+  });
+});
+
+describe('per-IP login rate limit', () => {
+  it('answers 429 with Retry-After past the limit', async () => {
+    const limited = await startTestApp({ config: { login: { maxFailures: 100, lockMs: 60_000, ratePerMinute: 3 } } });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await limited.patron.http!.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@example.com', password: 'wrong password' } });
+        codes.push(r.statusCode);
+        if (r.statusCode === 429) {
+          expect(r.headers['content-type']).toContain('application/problem+json');
+          expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+        }
+      }
+      expect(codes).toEqual([401, 401, 401, 429]);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -9,10 +9,9 @@ import {
 import type { UsersService } from './users.service.ts';
 
 const tags = ['Authentication'];
-// Per-IP limits on the endpoints that take passwords or tokens; account lockout is separate (in the service).
-const loginLimit = { max: 20, timeWindow: '1 minute' };
-
 export function authRoutes(app: ZodApp, users: UsersService, config: Config): void {
+  // Per-IP limits on the endpoints that take passwords or tokens; account lockout is separate (in the service).
+  const loginLimit = { max: config.login.ratePerMinute, timeWindow: '1 minute' };
   app.get('/api/setup/status', { config: { access: 'public' }, schema: { tags, summary: 'Whether first-run setup is needed', response: { 200: setupStatusSchema } } },
     async () => ({ needsSetup: await users.needsSetup() }));
 

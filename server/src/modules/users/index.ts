@@ -4,7 +4,7 @@ import type { ZodApp } from '../../platform/http/server.ts';
 import type { Jobs } from '../../platform/jobs/jobs.ts';
 import { z } from 'zod';
 import { authRoutes } from './auth.routes.ts';
-import { apiKeyRoutes, teamRoutes } from './users.routes.ts';
+import { apiKeyRoutes, inviteRoutes, teamRoutes } from './users.routes.ts';
 import { UsersService } from './users.service.ts';
 
 export { UsersService } from './users.service.ts';
@@ -27,6 +27,7 @@ export function createUsersModule(deps: { db: Db; config: Config; jobs: Jobs }) 
     routes(app: ZodApp) {
       authRoutes(app, service, deps.config);
       teamRoutes(app, service, deps.config);
+      inviteRoutes(app, service, deps.config);
       apiKeyRoutes(app, service);
     },
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { ZodApp } from '../../platform/http/server.ts';
-import { actorOf, baseUrl, personOf, roleOf } from '../../platform/http/context.ts';
+import { actorOf, baseUrl, effectiveRole } from '../../platform/http/context.ts';
 import { API_KEY_SCOPES, ROLE_LABELS, ROLE_PERMISSIONS, ROLES } from '../../platform/http/rbac.ts';
 import {
   apiKeySchema, createApiKeyBodySchema, createdApiKeySchema, createUserBodySchema, createUserResponseSchema, idParamsSchema, updateUserBodySchema, userSchema,
@@ -18,15 +18,27 @@ export function teamRoutes(app: ZodApp, users: UsersService, config: Config): vo
 
   app.post('/api/users', { config: { access: 'team:write' }, schema: { tags, summary: 'Add a team member (with a password) or invite one (without)', body: createUserBodySchema, response: { 201: createUserResponseSchema } } },
     async (req, reply) => {
-      const me = personOf(req);
-      const out = await users.create(me.actor, roleOf(me), req.body, baseUrl(req, config.publicUrl));
+      const out = await users.create(actorOf(req), effectiveRole(req), req.body, baseUrl(req, config.publicUrl));
       return reply.status(201).send(out);
     });
 
   app.patch('/api/users/:id', { config: { access: 'team:write' }, schema: { tags, summary: 'Change a team member’s name, role or status', params: idParamsSchema, body: updateUserBodySchema, response: { 200: userSchema } } },
     async (req) => {
-      const me = personOf(req);
-      return users.update(me.actor, roleOf(me), req.params.id, req.body);
+      return users.update(actorOf(req), effectiveRole(req), req.params.id, req.body);
+    });
+}
+
+export function inviteRoutes(app: ZodApp, users: UsersService, config: Config): void {
+  const tags = ['Team'];
+  app.post('/api/users/:id/invite', { config: { access: 'team:write' }, schema: { tags, summary: 'A new invite link for someone who has not joined yet', params: idParamsSchema, response: { 200: createUserResponseSchema } } },
+    async (req) => {
+      return users.reissueInvite(actorOf(req), effectiveRole(req), req.params.id, baseUrl(req, config.publicUrl));
+    });
+
+  app.delete('/api/users/:id', { config: { access: 'team:write' }, schema: { tags, summary: 'Withdraw an invite that was not accepted (people who joined are deactivated instead)', params: idParamsSchema, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await users.revokeInvite(actorOf(req), effectiveRole(req), req.params.id);
+      return reply.status(204).send(null);
     });
 }
 

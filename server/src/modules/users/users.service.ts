@@ -81,7 +81,7 @@ export class UsersService implements Authenticator {
       await tx.selectFrom('settings').select('key').where('key', '=', SETUP_TOKEN_KEY).forUpdate().execute();
       if ((await usersRepo.count(tx)) > 0) throw conflict('Patron is already set up. Log in instead.', 'already-set-up');
       const row = await usersRepo.insert(tx, {
-        id: newId(), email: input.email, name: input.name, role: 'owner', password_hash: passwordHash, status: 'active', invite_token_hash: null, invite_expires_at: null,
+        id: newId(), email: input.email, name: input.name, role: 'owner', password_hash: passwordHash, status: 'active', invite_token_hash: null, invite_expires_at: null, last_login_at: new Date(),
       });
       await usersRepo.deleteSetting(tx, SETUP_TOKEN_KEY);
       const actor: Actor = { type: 'user', id: row.id, label: row.email, ip: client.ip };
@@ -210,7 +210,7 @@ export class UsersService implements Authenticator {
     return { user: toUser(row), inviteUrl: inviteToken ? `${baseUrl}/invite/${inviteToken}` : null, inviteExpiresAt };
   }
 
-  async update(actor: Actor & { id: string }, actorRole: Role, id: string, patch: { name?: string | undefined; role?: Role | undefined; status?: 'active' | 'deactivated' | undefined }): Promise<User> {
+  async update(actor: Actor, actorRole: Role, id: string, patch: { name?: string | undefined; role?: Role | undefined; status?: 'active' | 'deactivated' | undefined }): Promise<User> {
     return this.db.transaction().execute(async (tx) => {
       // Lock the owners so two admins cannot demote the last two owners at once.
       await tx.selectFrom('users').select('id').where('role', '=', 'owner').forUpdate().execute();
@@ -235,6 +235,34 @@ export class UsersService implements Authenticator {
       const changes = [patch.role && patch.role !== before.role ? `role ${before.role} → ${patch.role}` : '', patch.status && patch.status !== before.status ? `status ${before.status} → ${patch.status}` : '', patch.name !== undefined && patch.name !== before.name ? 'name' : ''].filter(Boolean);
       await audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, summary: `Updated ${before.email}: ${changes.join(', ') || 'no change'}`, before: toUser(before), after: toUser(after) });
       return toUser(after);
+    });
+  }
+
+  /** A new invite link for someone who has not accepted yet (the old link stops working). */
+  async reissueInvite(actor: Actor, actorRole: Role, id: string, baseUrl: string) {
+    const token = randomToken();
+    const expiresAt = new Date(Date.now() + INVITE_DAYS * 86400_000);
+    const row = await this.db.transaction().execute(async (tx) => {
+      const before = await usersRepo.byId(tx, id);
+      if (!before) throw notFound(`No user with id ${id}.`);
+      if (before.status !== 'invited') throw conflict(`${before.email} has already joined; there is no invite to send.`, 'not-invited');
+      if (before.role === 'owner' && actorRole !== 'owner') throw forbidden('Only an owner can invite an owner.');
+      const r = await usersRepo.update(tx, id, { invite_token_hash: sha256(token), invite_expires_at: expiresAt });
+      await audit.record(tx, actor, { action: 'user.invite_reissued', entityType: 'user', entityId: id, summary: `New invite link for ${r.email}` });
+      return r;
+    });
+    return { user: toUser(row), inviteUrl: `${baseUrl}/invite/${token}`, inviteExpiresAt: expiresAt };
+  }
+
+  /** Withdraws an invite that was not accepted: the person is removed. */
+  async revokeInvite(actor: Actor, actorRole: Role, id: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const before = await usersRepo.byId(tx, id);
+      if (!before) throw notFound(`No user with id ${id}.`);
+      if (before.status !== 'invited') throw conflict(`${before.email} has joined; deactivate them instead of deleting.`, 'not-invited');
+      if (before.role === 'owner' && actorRole !== 'owner') throw forbidden('Only an owner can withdraw an owner’s invite.');
+      await tx.deleteFrom('users').where('id', '=', id).execute();
+      await audit.record(tx, actor, { action: 'user.invite_revoked', entityType: 'user', entityId: id, summary: `Withdrew the invite of ${before.email}`, before: toUser(before) });
     });
   }
 

@@ -2,11 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import type { ZodApp } from '../http/server.ts';
 import { audit } from './audit.ts';
-
-const entrySchema = z.object({
-  id: z.string(), at: z.date(), actorType: z.string(), actorId: z.string().nullable(), actorLabel: z.string(), action: z.string(),
-  entityType: z.string(), entityId: z.string().nullable(), summary: z.string(), before: z.unknown(), after: z.unknown(), ip: z.string().nullable(), requestId: z.string().nullable(),
-});
+import { auditPageSchema } from './audit.schemas.ts';
 
 const querySchema = z.strictObject({
   actorId: z.string().max(100).optional(),
@@ -22,7 +18,7 @@ const querySchema = z.strictObject({
 
 /** The audit log, for owners and admins. */
 export function auditRoutes(app: ZodApp, db: Db): void {
-  app.get('/api/audit', { config: { access: 'audit:read' }, schema: { tags: ['Audit log'], summary: 'Audit log entries, newest first, filterable; cursor-paginated', querystring: querySchema, response: { 200: z.object({ items: z.array(entrySchema), nextCursor: z.string().nullable() }) } } },
+  app.get('/api/audit', { config: { access: 'audit:read' }, schema: { tags: ['Audit log'], summary: 'Audit log entries, newest first, filterable; cursor-paginated', querystring: querySchema, response: { 200: auditPageSchema } } },
     async (req) => {
       const { cursor, limit, ...f } = req.query;
       const items = await audit.list(db, { ...f, before: cursor, limit: limit + 1 });

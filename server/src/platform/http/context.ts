@@ -28,6 +28,12 @@ export function roleOf(p: Extract<Principal, { kind: 'user' }>): Role {
   return p.role as Role;
 }
 
+/** The role whose rules apply to a caller: a person's own; an API key acts as an admin (never as an owner). */
+export function effectiveRole(req: FastifyRequest): Role {
+  const p = principalOf(req);
+  return p.kind === 'user' ? (p.role as Role) : 'admin';
+}
+
 /** The base URL people reach Patron at, for links in invites and emails. */
 export function baseUrl(req: FastifyRequest, configured: string | undefined): string {
   return configured ?? `${req.protocol}://${req.host}`;

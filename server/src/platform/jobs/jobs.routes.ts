@@ -5,20 +5,16 @@ import { actorOf } from '../http/context.ts';
 import { notFound } from '../http/problem.ts';
 import type { ZodApp } from '../http/server.ts';
 import type { Jobs } from './jobs.ts';
+import { jobsPageSchema, jobStateSchema } from './jobs.schemas.ts';
 
-const stateSchema = z.enum(['waiting', 'scheduled', 'running', 'retrying', 'failed']);
-const jobSchema = z.object({
-  id: z.string(), task: z.string(), queue: z.string().nullable(), state: stateSchema, attempts: z.number(), maxAttempts: z.number(),
-  lastError: z.string().nullable(), runAt: z.date(), createdAt: z.date(), updatedAt: z.date(), key: z.string().nullable(), payload: z.unknown(),
-});
 const jobIdParams = z.strictObject({ id: z.string().regex(/^\d{1,19}$/, 'must be a job id (digits)') });
 
 /** The jobs page: what waits, runs, retries or has died, and retry/delete for the dead. */
 export function jobsRoutes(app: ZodApp, db: Db, jobs: Jobs): void {
   const tags = ['Jobs'];
   app.get('/api/jobs', { config: { access: 'jobs:read' }, schema: { tags, summary: 'Jobs in the queue, newest first', querystring: z.strictObject({
-    state: stateSchema.optional(), task: z.string().max(200).optional(), cursor: z.string().regex(/^\d{1,19}$/).optional(), limit: z.coerce.number().int().min(1).max(200).default(50),
-  }), response: { 200: z.object({ items: z.array(jobSchema), counts: z.record(stateSchema, z.number()), tasks: z.array(z.string()), nextCursor: z.string().nullable(), workerRunning: z.boolean() }) } } },
+    state: jobStateSchema.optional(), task: z.string().max(200).optional(), cursor: z.string().regex(/^\d{1,19}$/).optional(), limit: z.coerce.number().int().min(1).max(200).default(50),
+  }), response: { 200: jobsPageSchema } } },
     async (req) => {
       const { cursor, limit, ...f } = req.query;
       const items = await jobs.list(db, { ...f, before: cursor, limit: limit + 1 });

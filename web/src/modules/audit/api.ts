@@ -1,22 +1,9 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
+import type { Wire } from '../../lib/wire.ts';
+import type { AuditEntryOut, AuditPage as AuditPageOut } from '../../../../server/src/platform/audit/audit.schemas.ts';
 
-// The server does not export the audit entry type (its zod schema is module-private), so it is spelled out here.
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  summary: string;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  requestId: string | null;
-}
+export type AuditEntry = Wire<AuditEntryOut>;
 
 export interface AuditFilters {
   action?: string;
@@ -29,10 +16,7 @@ export interface AuditFilters {
   entityId?: string;
 }
 
-interface AuditPage {
-  items: AuditEntry[];
-  nextCursor: string | null;
-}
+type AuditPage = Wire<AuditPageOut>;
 
 export function useAuditLog(filters: AuditFilters) {
   return useInfiniteQuery({

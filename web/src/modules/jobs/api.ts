@@ -1,32 +1,13 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
+import type { Wire } from '../../lib/wire.ts';
+import type { JobOut, JobsPage as JobsPageOut } from '../../../../server/src/platform/jobs/jobs.schemas.ts';
 
 export const JOB_STATES = ['waiting', 'scheduled', 'running', 'retrying', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-// Spelled out here because the server keeps the job schema private to its routes file.
-export interface Job {
-  id: string;
-  task: string;
-  queue: string | null;
-  state: JobState;
-  attempts: number;
-  maxAttempts: number;
-  lastError: string | null;
-  runAt: string;
-  createdAt: string;
-  updatedAt: string;
-  key: string | null;
-  payload: unknown;
-}
-
-export interface JobsPage {
-  items: Job[];
-  counts: Partial<Record<JobState, number>>;
-  tasks: string[];
-  nextCursor: string | null;
-  workerRunning: boolean;
-}
+export type Job = Wire<JobOut>;
+export type JobsPage = Wire<JobsPageOut>;
 
 export interface JobFilters {
   state?: JobState;

@@ -71,3 +71,19 @@ export function useUpdateUser(myId: string) {
     },
   });
 }
+
+/** A fresh invite link for someone who has not joined (the previous link stops working). */
+export function useReissueInvite() {
+  return useMutation({
+    mutationFn: (id: string) => api.post<CreatedUser>(`/api/users/${id}/invite`, {}),
+  });
+}
+
+/** Withdraws an invite that was not accepted. */
+export function useRevokeInvite() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete<null>(`/api/users/${id}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.users }),
+  });
+}

@@ -50,7 +50,7 @@ function Jobs() {
 
   const first = jobs.data?.pages[0];
   const items = jobs.data?.pages.flatMap((p) => p.items) ?? [];
-  const counts = first?.counts ?? {};
+  const counts: Partial<Record<JobState, number>> = first?.counts ?? {};
   const total = JOB_STATES.reduce((n, s) => n + (counts[s] ?? 0), 0);
   const filtered = state !== 'all' || task !== null;
   // Registered tasks, plus any in the queue that this process does not define (e.g. from a newer version).

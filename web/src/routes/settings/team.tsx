@@ -1,6 +1,7 @@
-import { ActionIcon, Avatar, Badge, Button, Group, Menu, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Avatar, Badge, Button, Group, Menu, Modal, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { CopyField } from '../../components/CopyField.tsx';
 import { useDisclosure } from '@mantine/hooks';
-import { IconDots, IconPlayerPlay, IconUserOff, IconUserPlus, IconUsersGroup } from '@tabler/icons-react';
+import { IconDots, IconLink, IconMailOff, IconPlayerPlay, IconUserOff, IconUserPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
@@ -16,7 +17,7 @@ import { useIsMobile } from '../../components/useIsMobile.ts';
 import { ROLE_COLORS, roleLabel } from '../../lib/permissions.ts';
 import type { Role, WireUser } from '../../lib/types.ts';
 import { useCan, useSession } from '../../modules/session/context.tsx';
-import { useRoles, useUpdateUser, useUsers } from '../../modules/team/api.ts';
+import { useReissueInvite, useRevokeInvite, useRoles, useUpdateUser, useUsers } from '../../modules/team/api.ts';
 import type { RoleInfo } from '../../modules/team/api.ts';
 import { AddMemberModal } from '../../modules/team/AddMemberModal.tsx';
 import { initials } from '../app/UserMenu.tsx';
@@ -46,7 +47,28 @@ function Team() {
   const update = useUpdateUser(me.user.id);
   const [addOpened, add] = useDisclosure(false);
   const [pending, setPending] = useState<Pending | null>(null);
+  const [withdrawing, setWithdrawing] = useState<WireUser | null>(null);
+  const [reissued, setReissued] = useState<{ user: WireUser; url: string } | null>(null);
+  const reissue = useReissueInvite();
+  const revoke = useRevokeInvite();
   const isOwner = me.user.role === 'owner';
+
+  const onReissue = (user: WireUser) =>
+    reissue.mutate(user.id, {
+      onSuccess: (out) => out.inviteUrl && setReissued({ user, url: out.inviteUrl }),
+      onError: (err) => notifyError(err, 'Could not create a new invite link'),
+    });
+  const onWithdraw = (user: WireUser) =>
+    revoke.mutate(user.id, {
+      onSuccess: () => {
+        setWithdrawing(null);
+        notifySuccess(`The invite to ${user.email} no longer works.`, 'Invite withdrawn');
+      },
+      onError: (err) => {
+        setWithdrawing(null);
+        notifyError(err, 'Could not withdraw the invite');
+      },
+    });
   const mobile = useIsMobile();
 
   const apply = (p: Pending) =>
@@ -162,6 +184,8 @@ function Team() {
               self={self}
               ownerLocked={ownerLocked}
               onStatus={(status) => setPending({ user: u, change: { status } })}
+              onReissue={() => onReissue(u)}
+              onWithdraw={() => setWithdrawing(u)}
             />
           </Table.Td>
         )}
@@ -213,6 +237,30 @@ function Team() {
       <AddMemberModal opened={addOpened} onClose={add.close} roles={roleOptions} roleInfo={roles.data ?? []} />
 
       <ConfirmModal
+        opened={withdrawing !== null}
+        onClose={() => setWithdrawing(null)}
+        loading={revoke.isPending}
+        title="Withdraw invite"
+        confirmLabel="Withdraw invite"
+        color="red"
+        onConfirm={() => withdrawing && onWithdraw(withdrawing)}
+      >
+        {withdrawing ? `${withdrawing.email} will not be able to join with the link they were sent.` : ''}
+      </ConfirmModal>
+
+      <Modal opened={reissued !== null} onClose={() => setReissued(null)} title={<Text fw={600}>New invite link</Text>} centered>
+        {reissued && (
+          <Stack>
+            <Text fz="sm">Send this link to {reissued.user.email}. It works for 7 days; the link sent before no longer works.</Text>
+            <CopyField label="Invite link" value={reissued.url} />
+            <Group justify="flex-end">
+              <Button onClick={() => setReissued(null)}>Done</Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+
+      <ConfirmModal
         opened={pending !== null}
         onClose={() => setPending(null)}
         loading={update.isPending}
@@ -247,11 +295,13 @@ function TeamHead({ writable }: { writable: boolean }) {
   );
 }
 
-function RowMenu({ user, self, ownerLocked, onStatus }: {
+function RowMenu({ user, self, ownerLocked, onStatus, onReissue, onWithdraw }: {
   user: WireUser;
   self: boolean;
   ownerLocked: boolean;
   onStatus: (s: 'active' | 'deactivated') => void;
+  onReissue: () => void;
+  onWithdraw: () => void;
 }) {
   const name = user.name || user.email;
   const reason = self ? 'You can’t deactivate yourself' : ownerLocked ? 'Only owners can change owners' : null;
@@ -263,6 +313,17 @@ function RowMenu({ user, self, ownerLocked, onStatus }: {
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
+        {user.status === 'invited' && (
+          <>
+            <Menu.Item leftSection={<IconLink size={16} />} onClick={onReissue} disabled={ownerLocked}>
+              New invite link
+            </Menu.Item>
+            <Menu.Item color="red" leftSection={<IconMailOff size={16} />} onClick={onWithdraw} disabled={ownerLocked}>
+              Withdraw invite
+            </Menu.Item>
+            <Menu.Divider />
+          </>
+        )}
         {user.status === 'deactivated' ? (
           <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() => onStatus('active')} disabled={ownerLocked}>
             Reactivate
