@@ -18,6 +18,9 @@ import { Jobs } from './platform/jobs/jobs.ts';
 import { jobsRoutes } from './platform/jobs/jobs.routes.ts';
 import { createMetrics } from './platform/metrics.ts';
 import { createUsersModule } from './modules/users/index.ts';
+import { createCustomersModule } from './modules/customers/index.ts';
+import { createCommerceModule } from './modules/commerce/index.ts';
+import { settingsRoutes } from './platform/settings.routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = path.resolve(here, '../../web/dist');
@@ -30,7 +33,11 @@ export interface Patron {
   jobs: Jobs;
   activities: Activities;
   health: Health;
-  modules: { users: ReturnType<typeof createUsersModule> };
+  modules: {
+    users: ReturnType<typeof createUsersModule>;
+    customers: ReturnType<typeof createCustomersModule>;
+    commerce: ReturnType<typeof createCommerceModule>;
+  };
   http: FastifyInstance | undefined;
   /** Stops HTTP (in-flight requests finish), then jobs (running jobs finish), then the database. */
   close(): Promise<void>;
@@ -79,6 +86,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   const jobs = new Jobs(dbh.pool, log);
   const activities = new Activities();
   const users = createUsersModule({ db: dbh.db, config, jobs });
+  const customers = createCustomersModule({ db: dbh.db, activities });
+  const commerce = createCommerceModule({ db: dbh.db, activities, customers: customers.service });
   jobs.register({ name: 'platform.purge-idempotency-keys', payload: z.object({}).passthrough(), maxAttempts: 3, handler: async () => void (await purgeIdempotencyKeys(dbh.db)) });
   jobs.cron({ pattern: '23 * * * *', job: 'platform.purge-idempotency-keys' });
 
@@ -92,6 +101,9 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     const app = http.withTypeProvider<ZodTypeProvider>();
     opsRoutes(app, h, metrics, config.metricsToken);
     users.routes(app);
+    settingsRoutes(app, dbh.db);
+    customers.routes(app);
+    commerce.routes(app);
     auditRoutes(app, dbh.db);
     jobsRoutes(app, dbh.db, jobs);
     await http.ready();
@@ -101,7 +113,7 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
 
   return {
     config, log, dbh, jobs, activities, health, http,
-    modules: { users },
+    modules: { users, customers, commerce },
     async close() {
       if (closing) return;
       closing = true;

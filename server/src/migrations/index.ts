@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_idempotency.ts';
+import * as m0003 from './0003_customers.ts';
+import * as m0004 from './0004_commerce.ts';
 
 /** Every migration, in order. Append only: a shipped migration is never edited or removed. */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_idempotency': m0002,
+  '0003_customers': m0003,
+  '0004_commerce': m0004,
 };

@@ -4,6 +4,12 @@ import { openDb, type DbHandle } from '../db/db.ts';
 import { newId } from '../ids.ts';
 import { Activities, type Activity } from './activities.ts';
 
+async function customer(): Promise<string> {
+  const id = newId();
+  await dbh.db.insertInto('customers').values({ id, source: 'test', tags: [], attributes: '{}', addresses: '[]', anonymous: false, first_name: null, last_name: null, email: null, phone: null, birthday: null, locale: null, time_zone: null, country: null, merged_into: null, first_order_at: null, last_order_at: null, last_seen_at: null }).execute();
+  return id;
+}
+
 let dbh: DbHandle;
 let drop: () => Promise<void>;
 beforeAll(async () => {
@@ -23,7 +29,7 @@ describe('activity stream', () => {
     const all: string[] = [];
     acts.on('Order Completed', async (_tx, a) => void seen.push(a));
     acts.on('*', async (_tx, a) => void all.push(a.type));
-    const customerId = newId();
+    const customerId = await customer();
     await dbh.db.transaction().execute(async (tx) => {
       await acts.append(tx, [
         { customerId, type: 'Page Viewed', source: 'tracking', occurredAt: new Date('2026-01-01T10:00:00Z'), properties: { path: '/' } },
@@ -47,14 +53,14 @@ describe('activity stream', () => {
     acts.on('Order Completed', async () => {
       throw new Error('listener failed');
     });
-    const customerId = newId();
+    const customerId = await customer();
     await expect(dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId, type: 'Order Completed', source: 'api' }]))).rejects.toThrow('listener failed');
     expect(await acts.forCustomer(dbh.db, customerId, { limit: 10 })).toEqual([]);
   });
 
   it('stores one activity per dedupe key (redelivered webhooks)', async () => {
     const acts = new Activities();
-    const customerId = newId();
+    const customerId = await customer();
     const first = await dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId, type: 'Order Completed', source: 'shopify', dedupeKey: 'shopify:order:1:created' }]));
     const again = await dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId, type: 'Order Completed', source: 'shopify', dedupeKey: 'shopify:order:1:created' }]));
     expect(first).toHaveLength(1);

@@ -84,6 +84,12 @@ export class Activities {
     return out;
   }
 
+  /** Moves every activity of one customer to another (profile merges). Returns how many moved. */
+  async reassign(tx: Tx, fromCustomerId: string, toCustomerId: string): Promise<number> {
+    const r = await tx.updateTable('activities').set({ customer_id: toCustomerId }).where('customer_id', '=', fromCustomerId).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   /** A customer's activities, newest first, keyset-paginated by (occurred_at, id). */
   async forCustomer(
     db: Executor,

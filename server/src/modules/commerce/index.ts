@@ -1,0 +1,21 @@
+import type { Activities } from '../../platform/activities/activities.ts';
+import type { Db } from '../../platform/db/db.ts';
+import type { ZodApp } from '../../platform/http/server.ts';
+import type { CustomersService } from '../customers/customers.service.ts';
+import { commerceRoutes } from './commerce.routes.ts';
+import { CommerceService } from './commerce.service.ts';
+
+export { CommerceService, claimsFor } from './commerce.service.ts';
+
+/** The commerce module: products, orders, refunds and carts. */
+export function createCommerceModule(deps: { db: Db; activities: Activities; customers: CustomersService }) {
+  const service = new CommerceService(deps.db, deps.activities, deps.customers);
+  deps.customers.onMerge((tx, e) => service.moveCustomer(tx, e));
+  return {
+    service,
+    routes(app: ZodApp) {
+      commerceRoutes(app, deps.db, service);
+    },
+  };
+}
+export type CommerceModule = ReturnType<typeof createCommerceModule>;

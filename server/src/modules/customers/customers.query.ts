@@ -1,0 +1,107 @@
+import { sql, type SqlBool, type Expression } from 'kysely';
+import type { Executor } from '../../platform/db/db.ts';
+import { badRequest } from '../../platform/http/problem.ts';
+import type { CustomerFilter } from './customers.schemas.ts';
+import type { CustomerRow } from './customers.repo.ts';
+
+export type CustomerSort = 'created_desc' | 'last_order_desc' | 'total_spent_desc' | 'order_count_desc' | 'name_asc';
+
+// Each sort is a keyset: (expression, direction) then id, so pages never skip or repeat rows.
+const SORTS: Record<CustomerSort, { expr: string; dir: 'asc' | 'desc'; nulls?: 'last' }> = {
+  created_desc: { expr: 'c.created_at', dir: 'desc' },
+  last_order_desc: { expr: 'c.last_order_at', dir: 'desc', nulls: 'last' },
+  total_spent_desc: { expr: 'c.total_spent', dir: 'desc' },
+  order_count_desc: { expr: 'c.order_count', dir: 'desc' },
+  name_asc: { expr: "lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, '') || ' ' || coalesce(c.email, ''))", dir: 'asc' },
+};
+
+interface Cursor {
+  v: string | number | null;
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('bad id');
+    return c;
+  } catch {
+    throw badRequest('The cursor is not valid: pass the nextCursor of the previous page unchanged.', [{ pointer: '/querystring/cursor', detail: 'is not a cursor from this API' }]);
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (ch) => '\\' + ch);
+}
+
+/** WHERE conditions for a customer filter, shared by the list, the export and bulk actions. */
+export function filterConditions(f: CustomerFilter): Expression<SqlBool>[] {
+  const where: Expression<SqlBool>[] = [sql<SqlBool>`c.merged_into is null`];
+  if (!f.includeAnonymous) where.push(sql<SqlBool>`not c.anonymous`);
+  if (f.q) {
+    const q = f.q.trim().toLowerCase();
+    // Names, emails and phones by substring (trigram index); any identity (external id, user id) exactly.
+    const digits = q.replace(/\D/g, '');
+    const phoneLike = digits.length >= 5 && /^[+\d\s().-]+$/.test(q) ? sql` or c.phone like ${'%' + digits + '%'}` : sql``;
+    where.push(sql<SqlBool>`(c.search_text like ${'%' + escapeLike(q) + '%'}${phoneLike} or c.id in (select customer_id from customer_identities where value = ${f.q.trim()}))`);
+  }
+  const tags = f.tag === undefined ? [] : Array.isArray(f.tag) ? f.tag : [f.tag];
+  if (tags.length) where.push(sql<SqlBool>`c.tags @> ${tags}::text[]`);
+  if (f.country) where.push(sql<SqlBool>`c.country = ${f.country}`);
+  if (f.minOrders !== undefined) where.push(sql<SqlBool>`c.order_count >= ${f.minOrders}`);
+  if (f.maxOrders !== undefined) where.push(sql<SqlBool>`c.order_count <= ${f.maxOrders}`);
+  if (f.minSpent !== undefined) where.push(sql<SqlBool>`c.total_spent >= ${f.minSpent}`);
+  if (f.maxSpent !== undefined) where.push(sql<SqlBool>`c.total_spent <= ${f.maxSpent}`);
+  if (f.lastOrderFrom) where.push(sql<SqlBool>`c.last_order_at >= ${f.lastOrderFrom}`);
+  if (f.lastOrderTo) where.push(sql<SqlBool>`c.last_order_at < ${f.lastOrderTo}`);
+  return where;
+}
+
+/** One page of customers matching the filter, in the chosen order. */
+export async function listCustomers(db: Executor, f: CustomerFilter, sort: CustomerSort, limit: number, cursor?: string): Promise<{ rows: CustomerRow[]; nextCursor: string | null }> {
+  const s = SORTS[sort];
+  const where = filterConditions(f);
+  const expr = sql.raw(s.expr);
+  if (cursor) {
+    const c = decodeCursor(cursor);
+    const cmp = sql.raw(s.dir === 'desc' ? '<' : '>');
+    if (s.nulls === 'last') {
+      // Non-null values first, then the nulls ordered by id.
+      where.push(c.v === null
+        ? sql<SqlBool>`(${expr} is null and c.id ${cmp} ${c.id}::uuid)`
+        : sql<SqlBool>`((${expr}, c.id) ${cmp} (${c.v}, ${c.id}::uuid) or ${expr} is null)`);
+    } else {
+      where.push(sql<SqlBool>`(${expr}, c.id) ${cmp} (${c.v}, ${c.id}::uuid)`);
+    }
+  }
+  const dir = sql.raw(s.dir);
+  const nulls = sql.raw(s.nulls ? ' nulls last' : '');
+  const rows = await sql<CustomerRow & { sort_value: string | number | Date | null }>`
+    select c.*, ${expr} as sort_value from customers c
+    where ${sql.join(where, sql` and `)}
+    order by ${expr} ${dir}${nulls}, c.id ${dir}
+    limit ${limit + 1}`.execute(db);
+  const items = rows.rows.slice(0, limit);
+  const last = items.at(-1);
+  const v = last?.sort_value;
+  const nextCursor = rows.rows.length > limit && last ? encodeCursor({ v: v instanceof Date ? v.toISOString() : (v ?? null), id: last.id }) : null;
+  return { rows: items, nextCursor };
+}
+
+/** Ids of every customer matching a filter (bulk actions), at most `max`. */
+export async function customerIdsMatching(db: Executor, f: CustomerFilter, max: number): Promise<string[]> {
+  const rows = await sql<{ id: string }>`select c.id from customers c where ${sql.join(filterConditions(f), sql` and `)} limit ${max}`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** A CSV cell: quoted, and a leading = + - @ (or tab/CR) neutralised so spreadsheets do not run it as a formula. */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let s = v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join(';') : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
