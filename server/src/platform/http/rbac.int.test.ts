@@ -106,6 +106,8 @@ describe('every route of the OpenAPI document', () => {
     const svc = app.patron.modules.users.service;
     const { key, apiKey } = await svc.createApiKey(CLI_ACTOR, { name: 'soon revoked', kind: 'secret', scopes: ['team:read'] });
     expect((await app.patron.http!.inject({ url: '/api/users', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
+    const basic = Buffer.from(`${key}:`).toString('base64');
+    expect((await app.patron.http!.inject({ url: '/api/users', headers: { authorization: `Basic ${basic}` } })).statusCode).toBe(200);
     await svc.revokeApiKey(CLI_ACTOR, apiKey.id);
     const revoked = await app.patron.http!.inject({ url: '/api/users', headers: { authorization: `Bearer ${key}` } });
     expect(revoked.statusCode).toBe(401);

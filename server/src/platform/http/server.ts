@@ -43,6 +43,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route needs; every /api and /v1 route must say (a test walks them all). */
     access?: RouteAccess;
+    /** Also accept the API key as `writeKey` in the JSON body (Segment's HTTP API does). */
+    bodyKey?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | undefined;
@@ -102,7 +104,21 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
       throw unavailable('The database is unreachable. Try again shortly.');
     }
     await authenticate(req, opts.auth);
+    // A key in the body can only be read once the body is parsed (preValidation below).
+    if (!req.principal && req.routeOptions.config?.bodyKey) return;
     authorize(req, access);
+  });
+  app.addHook('preValidation', async (req) => {
+    const config = req.routeOptions.config;
+    if (!config?.bodyKey || !config.access || req.principal) return;
+    const key = (req.body as { writeKey?: unknown } | undefined)?.writeKey;
+    if (typeof key === 'string' && key) {
+      const p = await opts.auth.apiKey(key);
+      if (p === 'revoked') throw new HttpError(401, 'api-key-revoked', 'API key revoked', 'This write key has been revoked.');
+      if (!p) throw new HttpError(401, 'invalid-credentials', 'Invalid credentials', 'Unknown write key.');
+      req.principal = p;
+    }
+    authorize(req, config.access);
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => sendProblem(req, reply, toProblem(err, req, opts)));
@@ -159,8 +175,11 @@ async function authenticate(req: FastifyRequest, auth: Authenticator): Promise<v
   const header = req.headers.authorization;
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m?.[1]) throw new HttpError(401, 'invalid-credentials', 'Invalid credentials', 'The Authorization header must be "Bearer <api key>".');
-    const p = await auth.apiKey(m[1]);
+    // HTTP Basic with the key as user name (and any password) is how Segment clients send write keys.
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+    const key = m?.[1] ?? (basic?.[1] ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] : undefined);
+    if (!key) throw new HttpError(401, 'invalid-credentials', 'Invalid credentials', 'The Authorization header must be "Bearer <api key>" (or HTTP Basic with the key as user name).');
+    const p = await auth.apiKey(key);
     if (p === 'revoked') throw new HttpError(401, 'api-key-revoked', 'API key revoked', 'This API key has been revoked. Create a new one under Settings → API keys.');
     if (!p) throw new HttpError(401, 'invalid-credentials', 'Invalid credentials', 'Unknown API key.');
     req.principal = p;
