@@ -4,6 +4,8 @@ import type { Database } from './types.ts';
 
 // int8 (counts, minor-unit money sums) as JS numbers: exact up to 2^53, far beyond any store's totals.
 pg.types.setTypeParser(20, (v: string) => Number(v));
+// `date` columns (birthdays) stay 'YYYY-MM-DD' strings: a Date would shift them across time zones.
+pg.types.setTypeParser(1082, (v: string) => v);
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
