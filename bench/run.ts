@@ -11,6 +11,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     list: { type: 'boolean', default: false },
+    customers: { type: 'string' },
+    events: { type: 'string' },
   },
   strict: false,
 });

@@ -38,16 +38,29 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (ch) => '\\' + ch);
 }
 
+/**
+ * Customers whose identities (external ids, user ids, emails, phones) equal the search text exactly.
+ * Looked up first (a b-tree probe) so the main query can OR a short id list with the trigram
+ * match: Postgres then combines two index scans instead of scanning every profile.
+ */
+async function identityMatches(db: Executor, q: string | undefined): Promise<string[]> {
+  if (!q) return [];
+  const t = q.trim();
+  const rows = await sql<{ customer_id: string }>`select customer_id from customer_identities where value = ${t} or value = ${t.toLowerCase()} limit 100`.execute(db);
+  return [...new Set(rows.rows.map((r) => r.customer_id))];
+}
+
 /** WHERE conditions for a customer filter, shared by the list, the export and bulk actions. */
-export function filterConditions(f: CustomerFilter): Expression<SqlBool>[] {
+export function filterConditions(f: CustomerFilter, identityIds: string[] = []): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = [sql<SqlBool>`c.merged_into is null`];
   if (!f.includeAnonymous) where.push(sql<SqlBool>`not c.anonymous`);
   if (f.q) {
     const q = f.q.trim().toLowerCase();
-    // Names, emails and phones by substring (trigram index); any identity (external id, user id) exactly.
+    // A phone typed with spaces or dashes is matched by its digits (search_text holds the normalised number).
     const digits = q.replace(/\D/g, '');
-    const phoneLike = digits.length >= 5 && /^[+\d\s().-]+$/.test(q) ? sql` or c.phone like ${'%' + digits + '%'}` : sql``;
-    where.push(sql<SqlBool>`(c.search_text like ${'%' + escapeLike(q) + '%'}${phoneLike} or c.id in (select customer_id from customer_identities where value = ${f.q.trim()}))`);
+    const term = digits.length >= 5 && /^[+\d\s().-]+$/.test(q) ? digits : q;
+    const ids = identityIds.length ? sql` or c.id = any(${identityIds}::uuid[])` : sql``;
+    where.push(sql<SqlBool>`(c.search_text like ${'%' + escapeLike(term) + '%'}${ids})`);
   }
   const tags = f.tag === undefined ? [] : Array.isArray(f.tag) ? f.tag : [f.tag];
   if (tags.length) where.push(sql<SqlBool>`c.tags @> ${tags}::text[]`);
@@ -64,7 +77,7 @@ export function filterConditions(f: CustomerFilter): Expression<SqlBool>[] {
 /** One page of customers matching the filter, in the chosen order. */
 export async function listCustomers(db: Executor, f: CustomerFilter, sort: CustomerSort, limit: number, cursor?: string): Promise<{ rows: CustomerRow[]; nextCursor: string | null }> {
   const s = SORTS[sort];
-  const where = filterConditions(f);
+  const where = filterConditions(f, await identityMatches(db, f.q));
   const expr = sql.raw(s.expr);
   if (cursor) {
     const c = decodeCursor(cursor);
@@ -94,7 +107,7 @@ export async function listCustomers(db: Executor, f: CustomerFilter, sort: Custo
 
 /** Ids of every customer matching a filter (bulk actions), at most `max`. */
 export async function customerIdsMatching(db: Executor, f: CustomerFilter, max: number): Promise<string[]> {
-  const rows = await sql<{ id: string }>`select c.id from customers c where ${sql.join(filterConditions(f), sql` and `)} limit ${max}`.execute(db);
+  const rows = await sql<{ id: string }>`select c.id from customers c where ${sql.join(filterConditions(f, await identityMatches(db, f.q)), sql` and `)} limit ${max}`.execute(db);
   return rows.rows.map((r) => r.id);
 }
 

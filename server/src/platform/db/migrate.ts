@@ -19,7 +19,9 @@ export async function migrate(db: Db, pool: pg.Pool): Promise<MigrateResult> {
   try {
     await client.query('select pg_advisory_lock($1)', [LOCK_KEY]);
     try {
-      const migrator = new Migrator({ db, provider, migrationTableName: 'patron_migrations', migrationLockTableName: 'patron_migrations_lock' });
+      // Unordered: a development database may have applied a later-numbered migration from a
+      // parallel branch first; each migration is still applied exactly once.
+      const migrator = new Migrator({ db, provider, migrationTableName: 'patron_migrations', migrationLockTableName: 'patron_migrations_lock', allowUnorderedMigrations: true });
       const { error, results } = await migrator.migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');
       if (error) {
@@ -37,7 +39,7 @@ export async function migrate(db: Db, pool: pg.Pool): Promise<MigrateResult> {
 
 /** Names of migrations known to the code but not applied to the database. */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'patron_migrations', migrationLockTableName: 'patron_migrations_lock' });
+  const migrator = new Migrator({ db, provider, migrationTableName: 'patron_migrations', migrationLockTableName: 'patron_migrations_lock', allowUnorderedMigrations: true });
   const all = await migrator.getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
