@@ -12,7 +12,7 @@ import type { Role } from '../platform/http/rbac.ts';
 export async function createTestDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
-  const name = `patron_test_${randomBytes(6).toString('hex')}`;
+  const name = `patron_test_${inject('pgRunId')}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database "${name}" template "${template}"`);

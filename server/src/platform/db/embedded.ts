@@ -254,6 +254,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   const deadline = Date.now() + 60_000;
   while (!(await canConnect(url))) {
     if (exited !== undefined) {
+      // Another process may have started the server on this directory at the same moment: join it.
+      const other = readPostmaster(pgdata);
+      if (other && (await canConnect(urlFor(other.port)))) return makeHandle(urlFor(other.port), false, other.pid, dataDir);
       throw new Error(`Embedded PostgreSQL exited during start-up (code ${String(exited)}); see ${logFile}:\n${tail(logFile)}`);
     }
     if (Date.now() > deadline) throw new Error(`Embedded PostgreSQL did not accept connections within 60 s; see ${logFile}`);

@@ -8,7 +8,7 @@ import { migrate, pendingMigrations } from './migrate.ts';
 
 async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-  const name = `patron_test_empty_${Math.random().toString(36).slice(2, 10)}`;
+  const name = `patron_test_${inject('pgRunId')}_empty_${Math.random().toString(36).slice(2, 10)}`;
   await admin.connect();
   await admin.query(`create database "${name}"`);
   await admin.end();
