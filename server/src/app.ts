@@ -20,6 +20,8 @@ import { createMetrics } from './platform/metrics.ts';
 import { createUsersModule } from './modules/users/index.ts';
 import { createCustomersModule } from './modules/customers/index.ts';
 import { createCommerceModule } from './modules/commerce/index.ts';
+import { createIntegrationsModule } from './modules/integrations/index.ts';
+import { createTrackingModule } from './modules/tracking/index.ts';
 import { settingsRoutes } from './platform/settings.routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +39,8 @@ export interface Patron {
     users: ReturnType<typeof createUsersModule>;
     customers: ReturnType<typeof createCustomersModule>;
     commerce: ReturnType<typeof createCommerceModule>;
+    integrations: ReturnType<typeof createIntegrationsModule>;
+    tracking: ReturnType<typeof createTrackingModule>;
   };
   http: FastifyInstance | undefined;
   /** Stops HTTP (in-flight requests finish), then jobs (running jobs finish), then the database. */
@@ -88,6 +92,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   const users = createUsersModule({ db: dbh.db, config, jobs });
   const customers = createCustomersModule({ db: dbh.db, activities });
   const commerce = createCommerceModule({ db: dbh.db, activities, customers: customers.service });
+  const integrations = createIntegrationsModule({ db: dbh.db, config, jobs, activities, customers: customers.service, commerce: commerce.service, log });
+  const tracking = createTrackingModule({ db: dbh.db, activities, customers, commerce: commerce.service, users: users.service, log, publicUrl: config.publicUrl });
   jobs.register({ name: 'platform.purge-idempotency-keys', payload: z.object({}).passthrough(), maxAttempts: 3, handler: async () => void (await purgeIdempotencyKeys(dbh.db)) });
   jobs.cron({ pattern: '23 * * * *', job: 'platform.purge-idempotency-keys' });
 
@@ -104,6 +110,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     settingsRoutes(app, dbh.db);
     customers.routes(app);
     commerce.routes(app);
+    integrations.routes(app);
+    tracking.routes(app);
     auditRoutes(app, dbh.db);
     jobsRoutes(app, dbh.db, jobs);
     await http.ready();
@@ -113,7 +121,7 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
 
   return {
     config, log, dbh, jobs, activities, health, http,
-    modules: { users, customers, commerce },
+    modules: { users, customers, commerce, integrations, tracking },
     async close() {
       if (closing) return;
       closing = true;

@@ -11,6 +11,7 @@ import { HttpError } from './platform/http/problem.ts';
 import { API_KEY_SCOPES, ROLES, type Role } from './platform/http/rbac.ts';
 import { createLogger } from './platform/log.ts';
 import { emailSchema, passwordSchema } from './modules/users/users.schemas.ts';
+import { parseImportArgs, runImportCommand, type ImportCommandOptions } from './modules/integrations/imports/imports.cli.ts';
 
 const program = new Command('patron')
   .description('Patron: the self-hosted customer platform for online stores')
@@ -82,6 +83,20 @@ program
       await dbh.close();
       await target.embedded?.stop();
     }
+  });
+
+program
+  .command('import')
+  .description('Import customers, products or orders from a CSV file (gzip read transparently); progress on stderr')
+  .argument('<kind>', 'customers, products or orders')
+  .argument('<file>', 'the file (.csv or .csv.gz)')
+  .option('--preset <preset>', 'uci, shopify-orders, shopify-customers, cdnow or generic (with --mapping)', 'generic')
+  .option('--dry-run', 'validate every row and report the bad ones; write nothing')
+  .option('--json', 'print a JSON summary on stdout')
+  .option('--mapping <json>', 'columns and options as JSON, e.g. \'{"columns":{"orderId":"Order","placedAt":"Date","total":"Total"},"currency":"EUR"}\'')
+  .action(async (kind: string, file: string, opts: ImportCommandOptions) => {
+    const args = parseImportArgs(kind, file, opts);
+    await withPatron((p) => runImportCommand(p.modules.integrations.imports.service, CLI_ACTOR, file, args));
   });
 
 const user = program.command('user').description('Manage people who log in to Patron');
@@ -160,7 +175,7 @@ apikey
   .description('Revoke an API key')
   .argument('<id>', 'the key’s id (from `patron apikey list`)')
   .action(async (id: string) => {
-    parseOr('<id>', z.uuid(), id);
+    parseOr('<id>', z.guid(), id);
     const k = await withPatron((p) => p.modules.users.service.revokeApiKey(CLI_ACTOR, id));
     console.log(`Revoked "${k.name}" (${k.prefix}…)`);
   });

@@ -3,6 +3,9 @@ import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_idempotency.ts';
 import * as m0003 from './0003_customers.ts';
 import * as m0004 from './0004_commerce.ts';
+import * as m0005 from './0005_tracking.ts';
+import * as m0006 from './0006_imports.ts';
+import * as m0007 from './0007_webhooks.ts';
 
 /** Every migration, in order. Append only: a shipped migration is never edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0002_idempotency': m0002,
   '0003_customers': m0003,
   '0004_commerce': m0004,
+  '0005_tracking': m0005,
+  '0006_imports': m0006,
+  '0007_webhooks': m0007,
 };

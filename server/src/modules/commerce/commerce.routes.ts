@@ -16,7 +16,7 @@ const date = z.coerce.date({ error: 'must be a date (ISO 8601)' });
 export function commerceRoutes(app: ZodApp, db: Db, commerce: CommerceService): void {
   const tags = ['Commerce'];
   app.get('/api/orders', { config: { access: 'commerce:read' }, schema: { tags, summary: 'Orders, newest first; search by number, external id or email', querystring: z.strictObject({
-    q: z.string().max(200).optional(), customerId: z.uuid().optional(), productId: z.uuid().optional(), status: z.enum(['open', 'completed', 'cancelled']).optional(), from: date.optional(), to: date.optional(), ...page,
+    q: z.string().max(200).optional(), customerId: z.guid().optional(), productId: z.guid().optional(), status: z.enum(['open', 'completed', 'cancelled']).optional(), from: date.optional(), to: date.optional(), ...page,
   }), response: { 200: z.object({ items: z.array(orderSchema), nextCursor: z.string().nullable() }) } } },
     async (req) => {
       const { cursor, limit, ...f } = req.query;

@@ -14,6 +14,8 @@ export interface WriteOptions {
   /** Identities from this source are trusted (store platforms, imports, secret keys). */
   verified?: boolean;
   occurredAt?: Date;
+  /** The profile the caller has already resolved (tracking): used instead of resolving the customer reference. */
+  customerId?: string;
 }
 
 /** Builds identity claims for a customer reference from `source`. */
@@ -43,6 +45,7 @@ export class CommerceService {
   }
 
   private async customerFor(tx: Tx, source: string, ref: CustomerRef | undefined, email: string | undefined, actor: Actor, opts: WriteOptions): Promise<string | null> {
+    if (opts.customerId) return opts.customerId;
     const r: CustomerRef = { ...(ref ?? {}), ...(email && !ref?.email ? { email } : {}) };
     const claims = claimsFor(source, r, opts.verified ?? true);
     if (!claims.length) return null;
@@ -213,6 +216,38 @@ export class CommerceService {
         }]);
       }
       return { id, created: !existing, stale: false, customerId };
+    };
+    return tx ? run(tx) : this.db.transaction().execute(run);
+  }
+
+  /** A cart's current state: by (source, externalId), or else the customer's latest open cart from `source`. */
+  async cartState(tx: Tx, source: string, key: { externalId?: string; customerId?: string }): Promise<{ externalId: string; status: string; currency: string | null; items: CartInput['items'] } | undefined> {
+    let q = tx.selectFrom('carts').select(['external_id', 'status', 'currency', 'items']).where('source', '=', source);
+    if (key.externalId) q = q.where('external_id', '=', key.externalId);
+    else if (key.customerId) q = q.where('customer_id', '=', key.customerId).where('status', '=', 'open').orderBy('updated_at', 'desc').limit(1);
+    else return undefined;
+    const row = await q.executeTakeFirst();
+    return row ? { externalId: row.external_id, status: row.status, currency: row.currency, items: (row.items ?? []) as CartInput['items'] } : undefined;
+  }
+
+  /** Marks an order cancelled (the store deleted or trashed it); false when the order is unknown. */
+  async cancelOrder(actor: Actor, source: string, externalId: string, at: Date, tx?: Tx): Promise<boolean> {
+    const run = async (t: Tx): Promise<boolean> => {
+      const o = await t.selectFrom('orders').selectAll().where('source', '=', source).where('external_id', '=', externalId).forUpdate().executeTakeFirst();
+      if (!o) return false;
+      if (o.status === 'cancelled') return true;
+      await t.updateTable('orders').set({ status: 'cancelled', cancelled_at: at, updated_at: new Date() }).where('id', '=', o.id).execute();
+      if (o.customer_id) {
+        await this.activities.append(t, [{
+          customerId: o.customer_id, type: 'Order Cancelled', source, occurredAt: at, dedupeKey: `order:${source}:${externalId}:cancelled`,
+          properties: { order_id: externalId, patron_order_id: o.id, number: o.number, source, total: Number(fromMinor(o.total, o.currency)), total_minor: o.total, currency: o.currency },
+        }]);
+        await this.customers.refreshCommerceStats(t, [o.customer_id]);
+      }
+      if (actor.type === 'user' || actor.type === 'api_key') {
+        await audit.record(t, actor, { action: 'order.cancelled', entityType: 'order', entityId: o.id, summary: `Cancelled order ${o.number ?? externalId} (${source})` });
+      }
+      return true;
     };
     return tx ? run(tx) : this.db.transaction().execute(run);
   }

@@ -6,6 +6,7 @@ import { commerceRoutes } from './commerce.routes.ts';
 import { CommerceService } from './commerce.service.ts';
 
 export { CommerceService, claimsFor } from './commerce.service.ts';
+export { CommerceBulkService } from './commerce.bulk.ts';
 
 /** The commerce module: products, orders, refunds and carts. */
 export function createCommerceModule(deps: { db: Db; activities: Activities; customers: CustomersService }) {

@@ -58,7 +58,7 @@ export const identitySchema = z.object({
 });
 
 export const customerSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
   name: z.string(),
@@ -120,8 +120,8 @@ export const noteSchema = z.object({ id: z.string(), customerId: z.string(), aut
 export const createNoteBodySchema = z.strictObject({ body: z.string().trim().min(1, 'is required').max(10_000) });
 
 export const mergeBodySchema = z.strictObject({
-  survivorId: z.uuid(),
-  mergedId: z.uuid(),
+  survivorId: z.guid(),
+  mergedId: z.guid(),
   /** Per field, whose value survives: "survivor" (default) or "merged". */
   choose: z.partialRecord(z.enum(['firstName', 'lastName', 'email', 'phone', 'birthday', 'locale', 'timeZone', 'country']), z.enum(['survivor', 'merged'])).default({}),
 }).refine((b) => b.survivorId !== b.mergedId, { message: 'a profile cannot be merged with itself', path: ['mergedId'] });
@@ -132,7 +132,7 @@ export const mergeRecordSchema = z.object({
 });
 
 export const bulkTagBodySchema = z.strictObject({
-  ids: z.array(z.uuid()).min(1).max(10_000),
+  ids: z.array(z.guid()).min(1).max(10_000),
   add: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
   remove: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
 }).refine((b) => b.add.length + b.remove.length > 0, { message: 'send tags to add or remove' });
@@ -148,4 +148,4 @@ export const createAttributeBodySchema = z.strictObject({
 export const savedViewSchema = z.object({ id: z.string(), name: z.string(), shared: z.boolean(), ownerId: z.string().nullable(), filters: z.record(z.string(), z.unknown()), createdAt: z.date() });
 export const createViewBodySchema = z.strictObject({ name: z.string().trim().min(1).max(200), shared: z.boolean().default(false), filters: customerFilterSchema.extend({ sort: customerSortSchema.optional() }) });
 
-export const idOnly = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }) });
+export const idOnly = z.strictObject({ id: z.guid({ error: 'must be a UUID' }) });

@@ -47,7 +47,7 @@ export function apiKeyRoutes(app: ZodApp, users: UsersService): void {
   app.get('/api/api-keys', { config: { access: 'apikeys:read' }, schema: { tags, summary: 'List API keys (secrets are never shown again)', response: { 200: z.object({ items: z.array(apiKeySchema), scopes: z.array(z.string()) }) } } },
     async () => ({ items: await users.listApiKeys(), scopes: API_KEY_SCOPES }));
 
-  app.post('/api/api-keys', { config: { access: 'apikeys:write' }, schema: { tags, summary: 'Create an API key; the key is in this response only', body: createApiKeyBodySchema, response: { 201: createdApiKeySchema } } },
+  app.post('/api/api-keys', { config: { access: 'apikeys:write', secretResponse: true }, schema: { tags, summary: 'Create an API key; the key is in this response only', body: createApiKeyBodySchema, response: { 201: createdApiKeySchema } } },
     async (req, reply) => reply.status(201).send(await users.createApiKey(actorOf(req), req.body)));
 
   app.delete('/api/api-keys/:id', { config: { access: 'apikeys:write' }, schema: { tags, summary: 'Revoke an API key', params: idParamsSchema, response: { 200: apiKeySchema } } },

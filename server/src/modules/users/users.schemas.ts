@@ -10,7 +10,7 @@ export const passwordSchema = z
   .max(256, 'must be at most 256 characters');
 
 export const userSchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   email: z.string(),
   name: z.string(),
   role: roleSchema,
@@ -76,7 +76,7 @@ export const changePasswordBodySchema = z.strictObject({
 });
 
 export const apiKeySchema = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string(),
   kind: z.enum(['secret', 'public']),
   prefix: z.string(),
@@ -97,4 +97,4 @@ export const createApiKeyBodySchema = z.strictObject({
 
 export const createdApiKeySchema = z.object({ apiKey: apiKeySchema, key: z.string() });
 
-export const idParamsSchema = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }) });
+export const idParamsSchema = z.strictObject({ id: z.guid({ error: 'must be a UUID' }) });

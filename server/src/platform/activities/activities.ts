@@ -1,4 +1,4 @@
-import { sql, type Generated, type Selectable } from 'kysely';
+import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import type { Executor, Tx } from '../db/db.ts';
 import { newId } from '../ids.ts';
 import type { ActivityType } from './activity-types.ts';
@@ -12,6 +12,8 @@ export interface ActivitiesTable {
   source: string;
   properties: unknown;
   dedupe_key: string | null;
+  /** Optional on insert: only tracked events carry one. */
+  context: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 declare module '../db/types.ts' {
@@ -29,6 +31,8 @@ export interface NewActivity {
   properties?: Record<string, unknown>;
   /** Appending the same key twice stores one activity (retried webhooks, replayed jobs). */
   dedupeKey?: string;
+  /** Where and how it was captured (tracking: the Segment `context`: ip, userAgent, page, campaign, sessionId, …). */
+  context?: Record<string, unknown>;
 }
 
 export interface Activity {
@@ -39,6 +43,8 @@ export interface Activity {
   receivedAt: Date;
   source: string;
   properties: Record<string, unknown>;
+  context: Record<string, unknown> | null;
+  dedupeKey: string | null;
 }
 
 /** Runs inside the appending transaction: typically enqueues the jobs the activity causes. */
@@ -68,14 +74,24 @@ export class Activities {
       source: a.source,
       properties: JSON.stringify(a.properties ?? {}),
       dedupe_key: a.dedupeKey ?? null,
+      context: a.context ? JSON.stringify(a.context) : null,
     }));
-    const inserted = await tx
-      .insertInto('activities')
-      .values(rows)
-      .onConflict((oc) => oc.column('dedupe_key').where('dedupe_key', 'is not', null).doNothing())
-      .returningAll()
-      .execute();
-    const out = inserted.map(toActivity);
+    // One statement with one array per column: a tracking batch is hundreds of rows, and nine
+    // parameters plan far faster than nine per row. Activities are built from what was sent, not read back.
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    const inserted = await sql<{ id: string }>`
+      insert into activities (id, customer_id, type, occurred_at, received_at, source, properties, dedupe_key, context)
+      select * from unnest(${col('id')}::uuid[], ${col('customer_id')}::uuid[], ${col('type')}::text[], ${rows.map((r) => r.occurred_at.toISOString())}::timestamptz[],
+        ${rows.map(() => now.toISOString())}::timestamptz[], ${col('source')}::text[], ${col('properties')}::jsonb[], ${col('dedupe_key')}::text[], ${col('context')}::jsonb[])
+      on conflict (dedupe_key) where dedupe_key is not null do nothing
+      returning id`.execute(tx);
+    const stored = new Set(inserted.rows.map((r) => r.id));
+    const out: Activity[] = [];
+    rows.forEach((r, i) => {
+      if (!stored.has(r.id)) return;
+      const a = items[i]!;
+      out.push({ id: r.id, customerId: r.customer_id, type: r.type, occurredAt: r.occurred_at, receivedAt: now, source: r.source, properties: a.properties ?? {}, context: a.context ?? null, dedupeKey: r.dedupe_key });
+    });
     for (const activity of out) {
       for (const l of [...(this.listeners.get(activity.type) ?? []), ...(this.listeners.get('*') ?? [])]) {
         await l(tx, activity);
@@ -116,5 +132,7 @@ function toActivity(r: Selectable<ActivitiesTable>): Activity {
     receivedAt: r.received_at,
     source: r.source,
     properties: (r.properties ?? {}) as Record<string, unknown>,
+    context: (r.context ?? null) as Record<string, unknown> | null,
+    dedupeKey: r.dedupe_key,
   };
 }

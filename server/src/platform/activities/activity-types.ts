@@ -22,6 +22,9 @@ export const ACTIVITY_TYPES = [
   'Order Refunded',
   'Order Cancelled',
   'Coupon Applied',
+  // Segment group and alias calls (tracking)
+  'Group',
+  'Aliased',
   // Patron's own
   'Customer Created',
   'Profile Updated',

@@ -12,7 +12,7 @@ const querySchema = z.strictObject({
   q: z.string().max(200).optional(),
   from: z.coerce.date({ error: 'must be a date (ISO 8601)' }).optional(),
   to: z.coerce.date({ error: 'must be a date (ISO 8601)' }).optional(),
-  cursor: z.uuid({ error: 'must be the nextCursor of a previous page' }).optional(),
+  cursor: z.guid({ error: 'must be the nextCursor of a previous page' }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }).refine((q) => !q.from || !q.to || q.from < q.to, { message: '"from" must be before "to"', path: ['from'] });
 

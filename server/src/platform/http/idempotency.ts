@@ -23,6 +23,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency?: { principal: string; key: string };
   }
+  interface FastifyContextConfig {
+    /** The response holds a secret shown once (API keys, signing secrets): never stored for replay. */
+    secretResponse?: boolean;
+  }
 }
 
 const HEADER = 'idempotency-key';
@@ -80,8 +84,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     const id = req.idempotency;
     if (!id) return payload;
     req.idempotency = undefined;
-    if (reply.statusCode >= 500) {
-      // A server failure is not a result: let the client retry it for real.
+    if (reply.statusCode >= 500 || req.routeOptions.config?.secretResponse) {
+      // A server failure is not a result, and a secret must not sit in this table: the retry runs for real.
       await db.deleteFrom('idempotency_keys').where('principal', '=', id.principal).where('key', '=', id.key).execute();
       return payload;
     }

@@ -104,13 +104,14 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
       throw unavailable('The database is unreachable. Try again shortly.');
     }
     await authenticate(req, opts.auth);
-    // A key in the body can only be read once the body is parsed (preValidation below).
-    if (!req.principal && req.routeOptions.config?.bodyKey) return;
+    // A key in the body can only be read once the body is parsed (preValidation below). It wins over a
+    // session cookie: a browser sending tracking beacons to a same-site Patron also sends its cookies.
+    if (req.principal?.kind !== 'api_key' && req.routeOptions.config?.bodyKey) return;
     authorize(req, access);
   });
   app.addHook('preValidation', async (req) => {
     const config = req.routeOptions.config;
-    if (!config?.bodyKey || !config.access || req.principal) return;
+    if (!config?.bodyKey || !config.access || req.principal?.kind === 'api_key') return;
     const key = (req.body as { writeKey?: unknown } | undefined)?.writeKey;
     if (typeof key === 'string' && key) {
       const p = await opts.auth.apiKey(key);

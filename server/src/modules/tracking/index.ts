@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Activities } from '../../platform/activities/activities.ts';
+import type { Db } from '../../platform/db/db.ts';
+import type { ZodApp } from '../../platform/http/server.ts';
+import type { CommerceService } from '../commerce/commerce.service.ts';
+import type { CustomersModule } from '../customers/index.ts';
+import type { UsersService } from '../users/users.service.ts';
+import { trackingSettingsRoutes } from './settings.routes.ts';
+import { trackingRoutes } from './tracking.routes.ts';
+import { TrackingService } from './tracking.service.ts';
+
+export { TrackingService } from './tracking.service.ts';
+export { installSnippet } from './settings.routes.ts';
+
+/** The tracking module: Segment-compatible event ingestion (/v1/*), the browser script and its install settings. */
+export function createTrackingModule(deps: { db: Db; activities: Activities; customers: CustomersModule; commerce: CommerceService; users: UsersService; log: Logger; publicUrl: string | undefined }) {
+  const service = new TrackingService({ db: deps.db, activities: deps.activities, customers: deps.customers.service, bulk: deps.customers.bulk, commerce: deps.commerce, log: deps.log });
+  return {
+    service,
+    routes(app: ZodApp) {
+      trackingRoutes(app, service);
+      trackingSettingsRoutes(app, { db: deps.db, users: deps.users, publicUrl: deps.publicUrl });
+    },
+  };
+}
+export type TrackingModule = ReturnType<typeof createTrackingModule>;
