@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
 import { safeNext } from './lib/next.ts';
+import { parseListSearch } from './modules/customers/filters.ts';
 import { meQuery, setupStatusQuery } from './modules/session/api.ts';
 import { AppLayout } from './routes/app/AppLayout.tsx';
 import { NotFound, RouteError } from './routes/app/fallbacks.tsx';
@@ -71,6 +72,65 @@ const homeRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/home/home.tsx'), 'HomePage'),
 });
 
+const customersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/customers',
+  validateSearch: parseListSearch,
+  component: lazyRouteComponent(() => import('./routes/customers/list.tsx'), 'CustomersPage'),
+});
+
+const customerRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/customers/$id',
+  validateSearch: (s: Record<string, unknown>): { tab?: string } => ({ tab: str(s.tab) }),
+  component: lazyRouteComponent(() => import('./routes/customers/detail.tsx'), 'CustomerPage'),
+});
+
+const ORDER_STATUSES = ['open', 'completed', 'cancelled'] as const;
+const day = (v: unknown): string | undefined => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
+export interface OrdersSearch {
+  q?: string;
+  status?: (typeof ORDER_STATUSES)[number];
+  from?: string;
+  to?: string;
+  customerId?: string;
+  productId?: string;
+}
+
+const ordersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/orders',
+  validateSearch: (s: Record<string, unknown>): OrdersSearch => ({
+    q: str(s.q),
+    status: ORDER_STATUSES.find((x) => x === s.status),
+    from: day(s.from),
+    to: day(s.to),
+    customerId: str(s.customerId),
+    productId: str(s.productId),
+  }),
+  component: lazyRouteComponent(() => import('./routes/orders/list.tsx'), 'OrdersPage'),
+});
+
+const orderRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/orders/$id',
+  component: lazyRouteComponent(() => import('./routes/orders/detail.tsx'), 'OrderPage'),
+});
+
+const productsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/products',
+  validateSearch: (s: Record<string, unknown>): { q?: string; category?: string } => ({ q: str(s.q), category: str(s.category) }),
+  component: lazyRouteComponent(() => import('./routes/products/list.tsx'), 'ProductsPage'),
+});
+
+const productRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/products/$id',
+  component: lazyRouteComponent(() => import('./routes/products/detail.tsx'), 'ProductPage'),
+});
+
 const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings',
@@ -78,6 +138,37 @@ const settingsRoute = createRoute({
     if (location.pathname.replace(/\/$/, '') === '/settings') throw redirect({ to: '/settings/team' });
   },
   component: Outlet,
+});
+
+const storeRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/store',
+  component: lazyRouteComponent(() => import('./routes/settings/store.tsx'), 'StoreSettingsPage'),
+});
+
+const importRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/import',
+  validateSearch: (s: Record<string, unknown>): { id?: string } => ({ id: str(s.id) }),
+  component: lazyRouteComponent(() => import('./routes/settings/import.tsx'), 'ImportPage'),
+});
+
+const storeConnectionsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/store-connections',
+  component: lazyRouteComponent(() => import('./routes/settings/store-connections.tsx'), 'StoreConnectionsPage'),
+});
+
+const trackingRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/tracking',
+  component: lazyRouteComponent(() => import('./routes/settings/tracking.tsx'), 'TrackingSettingsPage'),
+});
+
+const webhooksRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/webhooks',
+  component: lazyRouteComponent(() => import('./routes/settings/webhooks.tsx'), 'WebhooksPage'),
 });
 
 const teamRoute = createRoute({
@@ -108,7 +199,16 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
   inviteRoute,
-  appRoute.addChildren([homeRoute, settingsRoute.addChildren([teamRoute, apiKeysRoute, auditRoute, jobsRoute])]),
+  appRoute.addChildren([
+    homeRoute,
+    customersRoute,
+    customerRoute,
+    ordersRoute,
+    orderRoute,
+    productsRoute,
+    productRoute,
+    settingsRoute.addChildren([storeRoute, importRoute, storeConnectionsRoute, trackingRoute, webhooksRoute, teamRoute, apiKeysRoute, auditRoute, jobsRoute]),
+  ]),
 ]);
 
 export function makeRouter(queryClient: QueryClient) {

@@ -41,6 +41,17 @@ export class ApiError extends Error {
     }
     return out;
   }
+
+  /** Field errors keyed by their whole pointer under /body ("/body/attributes/vip" → "attributes/vip"). */
+  get pointers(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const m = /^\/body\/(.+)$/.exec(e.pointer);
+      const key = m?.[1];
+      if (key && !(key in out)) out[key] = sentence(e.detail);
+    }
+    return out;
+  }
 }
 
 // The server words field errors to follow the field's name ("must be an email address", "is wrong");
@@ -140,8 +151,44 @@ export const api = {
   get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
   delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
 };
+
+/**
+ * Sends a file as the raw request body with upload progress (fetch cannot report it), with the same
+ * CSRF header, problem+json errors and 401 handling as `request`.
+ */
+export function upload<T>(path: string, file: Blob, opts: { query?: RequestOptions['query']; onProgress?: (sent: number, total: number) => void; signal?: AbortSignal } = {}): Promise<T> {
+  const url = new URL(path, window.location.origin);
+  for (const [k, v] of Object.entries(opts.query ?? {})) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () =>
+      reject(new ApiError({ type: '/problems/network', title: 'Network error', status: 0, detail: 'The upload was interrupted. Check your connection and try again.' }));
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    xhr.onload = () => {
+      const data: unknown = xhr.responseText ? safeJson(xhr.responseText) : undefined;
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
+      const headers = new Headers();
+      const retry = xhr.getResponseHeader('retry-after');
+      if (retry) headers.set('retry-after', retry);
+      const problem = toProblem(new Response(null, { status: xhr.status, statusText: xhr.statusText, headers }), data);
+      if (xhr.status === 401) onUnauthorized?.(problem);
+      reject(new ApiError(problem));
+    };
+    opts.signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(file);
+  });
+}
 
 /** A human message for any error (problem detail when there is one). */
 export function errorMessage(err: unknown): string {

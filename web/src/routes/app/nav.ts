@@ -1,4 +1,7 @@
-import { IconBriefcase, IconClipboardList, IconHome, IconKey, IconUsersGroup } from '@tabler/icons-react';
+import {
+  IconBriefcase, IconBuildingStore, IconClipboardList, IconFileImport, IconHome, IconKey, IconPackage, IconPlugConnected, IconReceipt, IconRadar, IconUsers, IconUsersGroup,
+  IconWebhook,
+} from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { LinkProps } from '@tanstack/react-router';
 
@@ -18,10 +21,22 @@ export interface NavSection {
 
 /** The navigation. Modules add their pages here (customers, segments, …). */
 export const NAV: NavSection[] = [
-  { items: [{ label: 'Home', icon: IconHome, to: '/' }] },
+  {
+    items: [
+      { label: 'Home', icon: IconHome, to: '/' },
+      { label: 'Customers', icon: IconUsers, to: '/customers', permission: 'customers:read' },
+      { label: 'Orders', icon: IconReceipt, to: '/orders', permission: 'commerce:read' },
+      { label: 'Products', icon: IconPackage, to: '/products', permission: 'commerce:read' },
+    ],
+  },
   {
     label: 'Settings',
     items: [
+      { label: 'Store', icon: IconBuildingStore, to: '/settings/store', permission: 'settings:read' },
+      { label: 'Import', icon: IconFileImport, to: '/settings/import', permission: 'integrations:read' },
+      { label: 'Store connections', icon: IconPlugConnected, to: '/settings/store-connections', permission: 'integrations:read' },
+      { label: 'Tracking', icon: IconRadar, to: '/settings/tracking', permission: 'settings:read' },
+      { label: 'Webhooks', icon: IconWebhook, to: '/settings/webhooks', permission: 'integrations:read' },
       { label: 'Team', icon: IconUsersGroup, to: '/settings/team', permission: 'team:read' },
       { label: 'API keys', icon: IconKey, to: '/settings/api-keys', permission: 'apikeys:read' },
       { label: 'Audit log', icon: IconClipboardList, to: '/settings/audit', permission: 'audit:read' },

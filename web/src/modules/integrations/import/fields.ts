@@ -1,0 +1,87 @@
+import type { Field, ImportKind, PresetName } from '../../../../../server/src/modules/integrations/imports/imports.schemas.ts';
+
+export type { Field };
+
+/** What each column can be, per kind, in the order the mapping table lists them; `main` ones show first. */
+export const FIELDS: Record<ImportKind, { field: Field; label: string; main?: boolean }[]> = {
+  orders: [
+    { field: 'orderId', label: 'Order id', main: true },
+    { field: 'orderNumber', label: 'Order number', main: true },
+    { field: 'placedAt', label: 'Order date', main: true },
+    { field: 'customerId', label: 'Customer id', main: true },
+    { field: 'email', label: 'Email', main: true },
+    { field: 'firstName', label: 'First name', main: true },
+    { field: 'lastName', label: 'Last name', main: true },
+    { field: 'fullName', label: 'Full name' },
+    { field: 'phone', label: 'Phone' },
+    { field: 'country', label: 'Country', main: true },
+    { field: 'currency', label: 'Currency', main: true },
+    { field: 'productId', label: 'Product id', main: true },
+    { field: 'sku', label: 'SKU', main: true },
+    { field: 'title', label: 'Product title', main: true },
+    { field: 'quantity', label: 'Quantity', main: true },
+    { field: 'unitPrice', label: 'Unit price', main: true },
+    { field: 'lineTotal', label: 'Line total' },
+    { field: 'subtotal', label: 'Subtotal' },
+    { field: 'discountTotal', label: 'Discount total' },
+    { field: 'taxTotal', label: 'Tax total' },
+    { field: 'shippingTotal', label: 'Shipping total' },
+    { field: 'total', label: 'Order total', main: true },
+    { field: 'financialStatus', label: 'Payment status' },
+    { field: 'fulfillmentStatus', label: 'Fulfilment status' },
+    { field: 'cancelledAt', label: 'Cancelled at' },
+    { field: 'discountCodes', label: 'Discount codes' },
+    { field: 'refundedAmount', label: 'Refunded amount' },
+    { field: 'externalId', label: 'External id' },
+    { field: 'shipName', label: 'Ship to: name' },
+    { field: 'shipCompany', label: 'Ship to: company' },
+    { field: 'shipAddress1', label: 'Ship to: address 1' },
+    { field: 'shipAddress2', label: 'Ship to: address 2' },
+    { field: 'shipCity', label: 'Ship to: city' },
+    { field: 'shipRegion', label: 'Ship to: region' },
+    { field: 'shipPostalCode', label: 'Ship to: postal code' },
+    { field: 'shipCountry', label: 'Ship to: country' },
+    { field: 'shipPhone', label: 'Ship to: phone' },
+  ],
+  customers: [
+    { field: 'customerId', label: 'Customer id', main: true },
+    { field: 'email', label: 'Email', main: true },
+    { field: 'phone', label: 'Phone', main: true },
+    { field: 'firstName', label: 'First name', main: true },
+    { field: 'lastName', label: 'Last name', main: true },
+    { field: 'fullName', label: 'Full name' },
+    { field: 'country', label: 'Country', main: true },
+    { field: 'tags', label: 'Tags', main: true },
+    { field: 'company', label: 'Company' },
+    { field: 'address1', label: 'Address 1' },
+    { field: 'address2', label: 'Address 2' },
+    { field: 'city', label: 'City' },
+    { field: 'region', label: 'Region' },
+    { field: 'postalCode', label: 'Postal code' },
+    { field: 'locale', label: 'Language' },
+    { field: 'birthday', label: 'Birthday' },
+  ],
+  products: [
+    { field: 'productId', label: 'Product id', main: true },
+    { field: 'title', label: 'Title', main: true },
+    { field: 'sku', label: 'SKU', main: true },
+    { field: 'price', label: 'Price', main: true },
+    { field: 'currency', label: 'Currency' },
+    { field: 'vendor', label: 'Vendor' },
+    { field: 'category', label: 'Category' },
+    { field: 'status', label: 'Status' },
+    { field: 'url', label: 'Page URL' },
+    { field: 'imageUrl', label: 'Image URL' },
+  ],
+};
+
+export const KIND_LABELS: Record<ImportKind, string> = { orders: 'Orders', customers: 'Customers', products: 'Products' };
+
+/** The presets the server knows, with the kinds each can read. */
+export const PRESETS: { value: PresetName; label: string; kinds: ImportKind[]; describe: string }[] = [
+  { value: 'generic', label: 'My own columns', kinds: ['orders', 'customers', 'products'], describe: 'Map each field to a column of your file.' },
+  { value: 'shopify-orders', label: 'Shopify orders export', kinds: ['orders'], describe: 'Shopify’s order export: one row per line item, order fields on the first row of each order.' },
+  { value: 'shopify-customers', label: 'Shopify customers export', kinds: ['customers'], describe: 'Shopify’s customer export with default addresses and tags.' },
+  { value: 'uci', label: 'UCI Online Retail', kinds: ['orders', 'customers', 'products'], describe: 'InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country; GBP; invoices starting with C are cancellations.' },
+  { value: 'cdnow', label: 'CDNOW purchase log', kinds: ['orders', 'customers'], describe: 'Whitespace-separated customer id, date (yyyymmdd), number of CDs and dollar value; one order per row.' },
+];
