@@ -5,7 +5,7 @@ import { buildPatron } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { CLI_ACTOR } from '../server/src/platform/audit/audit.ts';
 import { createLogger } from '../server/src/platform/log.ts';
-import { generateStore } from './generate.ts';
+import { generateStore } from '../server/src/demo/synthetic.ts';
 import { fmt, type Bench } from './lib.ts';
 
 function pct(xs: number[], p: number): number {

@@ -23,6 +23,8 @@ import { createCommerceModule } from './modules/commerce/index.ts';
 import { createIntegrationsModule } from './modules/integrations/index.ts';
 import { createTrackingModule } from './modules/tracking/index.ts';
 import { settingsRoutes } from './platform/settings.routes.ts';
+import { runDemo } from './demo/demo.ts';
+import { demoJobPayload, demoRoutes } from './demo/demo.routes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = path.resolve(here, '../../web/dist');
@@ -94,6 +96,12 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   const commerce = createCommerceModule({ db: dbh.db, activities, customers: customers.service });
   const integrations = createIntegrationsModule({ db: dbh.db, config, jobs, activities, customers: customers.service, commerce: commerce.service, log });
   const tracking = createTrackingModule({ db: dbh.db, activities, customers, commerce: commerce.service, users: users.service, log, publicUrl: config.publicUrl });
+  // The demo store loads in the background when asked from the UI (the CLI runs it in-process).
+  const self: { patron?: Patron } = {};
+  jobs.register({ name: 'demo.load', payload: demoJobPayload, maxAttempts: 1, handler: async (p, ctx) => {
+    if (!self.patron) throw new Error('Patron is not built yet');
+    await runDemo(self.patron, { type: 'user', id: p.actorId, label: p.actorLabel }, { log: (m) => ctx.log.info(m) });
+  } });
   jobs.register({ name: 'platform.purge-idempotency-keys', payload: z.object({}).passthrough(), maxAttempts: 3, handler: async () => void (await purgeIdempotencyKeys(dbh.db)) });
   jobs.cron({ pattern: '23 * * * *', job: 'platform.purge-idempotency-keys' });
 
@@ -112,14 +120,12 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     commerce.routes(app);
     integrations.routes(app);
     tracking.routes(app);
+    demoRoutes(app, dbh.db, jobs);
     auditRoutes(app, dbh.db);
     jobsRoutes(app, dbh.db, jobs);
     await http.ready();
   }
-  if (opts.worker) await jobs.start(config.worker.concurrency);
-  health.start();
-
-  return {
+  const patron: Patron = {
     config, log, dbh, jobs, activities, health, http,
     modules: { users, customers, commerce, integrations, tracking },
     async close() {
@@ -132,4 +138,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
       await target.embedded?.stop();
     },
   };
+  self.patron = patron;
+  if (opts.worker) await jobs.start(config.worker.concurrency);
+  health.start();
+  return patron;
 }

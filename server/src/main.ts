@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { runDemo } from './demo/demo.ts';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { buildPatron, type Patron } from './app.ts';
@@ -97,6 +99,18 @@ program
   .action(async (kind: string, file: string, opts: ImportCommandOptions) => {
     const args = parseImportArgs(kind, file, opts);
     await withPatron((p) => runImportCommand(p.modules.integrations.imports.service, CLI_ACTOR, file, args));
+  });
+
+program
+  .command('demo')
+  .description('Load the demo store into an empty Patron: the UCI Online Retail orders (or a synthetic store) plus browsing and checkout behaviour')
+  .option('--file <file>', 'the UCI Online Retail file (default: PATRON_DEMO_FILE or ../shared/data/online-retail/online_retail_uci.csv.gz)')
+  .option('--json', 'print a JSON summary on stdout')
+  .action(async (opts: { file?: string; json?: boolean }) => {
+    if (opts.file && !fs.existsSync(opts.file)) throw new ConfigError(`No file ${opts.file}`);
+    const summary = await withPatron((p) => runDemo(p, CLI_ACTOR, { file: opts.file, log: (m) => process.stderr.write(m + '\n') }));
+    if (opts.json) console.log(JSON.stringify(summary));
+    else console.log('Demo store loaded. Open Patron and look around: Customers, Orders, Products.');
   });
 
 const user = program.command('user').description('Manage people who log in to Patron');

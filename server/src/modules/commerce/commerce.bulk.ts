@@ -72,7 +72,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * few statements. Upserts by (source, external id) and compares before writing, so importing
  * the same rows again writes nothing; activities carry the same dedupe keys as the one-by-one
  * CommerceService writes, so an import and a webhook for one order never double its activity.
- * Customer figures are not refreshed here: the caller refreshes them once at the end.
+ * Customer figures are not refreshed here: the caller refreshes them once at the end. Activities carry
+ * `imported: true`: listeners (flows) can tell a historical import from a live order.
  */
 export class CommerceBulkService {
   private readonly activities: Activities;
@@ -212,7 +213,7 @@ export class CommerceBulkService {
       if (row.customer_id && opts.emit !== false) {
         activities.push({
           customerId: row.customer_id, type: 'Order Refunded', source, occurredAt: x.refundedAt, dedupeKey: `refund:${source}:${x.externalId}`,
-          properties: { order_id: x.orderExternalId ?? undefined, kind: x.kind, total: Number(fromMinor(x.amount, x.currency)), total_minor: x.amount, currency: x.currency, reason: x.reason ?? undefined, products: x.lines.map((l) => ({ sku: l.sku, name: l.title, quantity: l.quantity })) },
+          properties: { imported: true, order_id: x.orderExternalId ?? undefined, kind: x.kind, total: Number(fromMinor(x.amount, x.currency)), total_minor: x.amount, currency: x.currency, reason: x.reason ?? undefined, products: x.lines.map((l) => ({ sku: l.sku, name: l.title, quantity: l.quantity })) },
         });
       }
     }
@@ -259,7 +260,7 @@ export class CommerceBulkService {
     const props = {
       order_id: o.externalId, patron_order_id: orderId, number: o.number ?? undefined, source, total: Number(fromMinor(o.total, cur)), total_minor: o.total,
       revenue: Number(fromMinor(o.total - o.taxTotal - o.shippingTotal, cur)), tax: Number(fromMinor(o.taxTotal, cur)), shipping: Number(fromMinor(o.shippingTotal, cur)),
-      discount: Number(fromMinor(o.discountTotal, cur)), coupon: o.discountCodes[0], currency: cur,
+      discount: Number(fromMinor(o.discountTotal, cur)), coupon: o.discountCodes[0], currency: cur, imported: true,
       products: o.lines.map((l, i) => ({ product_id: l.productExternalId ?? undefined, sku: l.sku ?? undefined, name: l.title, quantity: l.quantity, price: Number(fromMinor(l.unitPrice, cur)), position: i + 1 })),
     };
     const key = `order:${source}:${o.externalId}`;

@@ -49,16 +49,28 @@ export async function generateDemoBehaviour(db: Db, opts: { abandonRate?: number
       select md5('demo-ab' || c.id || k)::uuid as id, c.id as customer_id, k,
              c.first_order_at + (random() * greatest(c.last_order_at - c.first_order_at, interval '1 day')) + interval '3 days' as started_at
       from customers c
-      cross join lateral generate_series(1, greatest(1, round(c.order_count * ${abandon} / (1 - ${abandon}) * random())::int)) k
+      cross join lateral generate_series(1, least(6, greatest(1, round(c.order_count * ${abandon}::float8 / (1 - ${abandon}::float8) * random())::int))) k
       where c.order_count > 0 and c.merged_into is null and random() < 0.6`.execute(conn);
+    // Up to 12 products each customer has bought, numbered, to pick cart items from.
+    await sql`
+      create temp table demo_bought as
+      select customer_id, rn, title, sku, product_id, unit_price from (
+        select o.customer_id, l.title, l.sku, l.product_id, l.unit_price,
+               row_number() over (partition by o.customer_id order by md5(l.product_id::text)) as rn
+        from (select distinct on (o.customer_id, l.product_id) o.customer_id, l.id
+              from order_lines l join orders o on o.id = l.order_id
+              where o.customer_id is not null and l.product_id is not null and l.unit_price > 0) d
+        join order_lines l on l.id = d.id join orders o on o.id = l.order_id
+      ) x where rn <= 12`.execute(conn);
+    await sql`create index on demo_bought (customer_id, rn)`.execute(conn);
     await sql`
       create temp table demo_abandoned_items as
-      select a.id as cart_id, l.title, l.sku, p.external_id as product_id, l.unit_price, 1 + floor(random() * 3)::int as quantity
+      select a.id as cart_id, b.title, b.sku, p.external_id as product_id, b.unit_price, 1 + floor(random() * 3)::int as quantity
       from demo_abandoned a
-      cross join lateral (
-        select l.* from order_lines l join orders o on o.id = l.order_id
-        where o.customer_id = a.customer_id and l.unit_price > 0 order by md5(l.id::text || a.id::text) limit 1 + floor(random() * 3)::int
-      ) l left join products p on p.id = l.product_id`.execute(conn);
+      cross join lateral generate_series(1, 1 + floor(random() * 3)::int) j
+      join lateral (select max(rn) as n from demo_bought where customer_id = a.customer_id) m on true
+      join demo_bought b on b.customer_id = a.customer_id and b.rn = 1 + ((j * 7 + a.k * 3) % greatest(m.n, 1))
+      left join products p on p.id = b.product_id`.execute(conn);
     await sql`
       insert into carts (id, source, external_id, customer_id, status, currency, value, items, checkout_url, checkout_started_at, created_at, updated_at)
       select a.id, 'demo', 'demo-ab-' || substr(a.id::text, 1, 13), a.customer_id, 'abandoned', s.currency, coalesce(i.value, 0),
@@ -84,7 +96,7 @@ export async function generateDemoBehaviour(db: Db, opts: { abandonRate?: number
       on conflict (id) do nothing`.execute(conn);
     const counts = await sql<{ events: number; carts: number }>`
       select (select count(*) from activities where source = 'demo')::int as events, (select count(*) from carts where source = 'demo')::int as carts`.execute(conn);
-    await sql`drop table demo_orders, demo_abandoned, demo_abandoned_items`.execute(conn);
+    await sql`drop table demo_orders, demo_abandoned, demo_abandoned_items, demo_bought`.execute(conn);
     return { events: counts.rows[0]!.events, abandonedCarts: counts.rows[0]!.carts };
   });
 }

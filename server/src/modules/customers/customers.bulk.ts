@@ -78,11 +78,12 @@ export class CustomerBulkService {
    * Proves these profiles live and keeps them so until the transaction ends: a KEY SHARE lock (in
    * id order) makes a concurrent merge, which locks both profiles FOR UPDATE, wait for this
    * transaction, while other ingest transactions pass freely. Moves last_seen_at forward where
-   * `at` is later, skipping a profile another transaction is updating right now (it is setting a
+   * `at` is later by more than `stepMs` (a busy visitor's profile row is not rewritten on every
+   * batch), skipping a profile another transaction is updating right now (it is setting a
    * last-seen time of the same moment). An id that is not returned was merged away or erased: the
    * caller must find the live profile and must not attach anything to that id.
    */
-  async touchLastSeen(tx: Tx, seen: Map<string, Date>): Promise<Set<string>> {
+  async touchLastSeen(tx: Tx, seen: Map<string, Date>, stepMs = 0): Promise<Set<string>> {
     if (!seen.size) return new Set();
     const ids = [...seen.keys()];
     const r = await sql<{ id: string }>`
@@ -92,7 +93,7 @@ export class CustomerBulkService {
         select c.id from customers c join v on v.id = c.id where c.merged_into is null order by c.id for key share of c
       ), behind as (
         select c.id from customers c join v on v.id = c.id
-        where c.merged_into is null and (c.last_seen_at is null or c.last_seen_at < v.at)
+        where c.merged_into is null and (c.last_seen_at is null or c.last_seen_at < v.at - ${stepMs} * interval '1 millisecond')
         order by c.id for no key update of c skip locked
       ), touched as (
         update customers c set last_seen_at = v.at from v where c.id = v.id and c.id in (select id from behind) and (c.last_seen_at is null or c.last_seen_at < v.at)

@@ -106,7 +106,7 @@ export class CustomerImportService {
       result.ids.set(p.item.key, id);
       result.created.add(p.item.key);
       createdRows.push({ id, profile: p.profile });
-      if (emit) activities.push({ customerId: id, type: 'Customer Created', source: opts.source, occurredAt: p.item.occurredAt, properties: { identities: p.claims.map((c) => ({ kind: c.kind, source: c.source })) } });
+      if (emit) activities.push({ customerId: id, type: 'Customer Created', source: opts.source, occurredAt: p.item.occurredAt, properties: { imported: true, identities: p.claims.map((c) => ({ kind: c.kind, source: c.source })) } });
     });
     await this.applyProfiles(tx, createdRows, 'overwrite');
 
@@ -131,7 +131,7 @@ export class CustomerImportService {
       const fields = changed.get(id);
       if (fields?.length) {
         result.updated.add(key);
-        if (emit) activities.push({ customerId: id, type: 'Profile Updated', source: opts.source, occurredAt: prepared[i]!.item.occurredAt, properties: { changed: fields } });
+        if (emit) activities.push({ customerId: id, type: 'Profile Updated', source: opts.source, occurredAt: prepared[i]!.item.occurredAt, properties: { imported: true, changed: fields } });
       }
     }
     for (let k = 0; k < activities.length; k += CHUNK) await this.activities.append(tx, activities.slice(k, k + CHUNK));

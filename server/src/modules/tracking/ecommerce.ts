@@ -30,9 +30,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * skips the state change (the event itself is still stored) and is explained in `warnings`.
  */
 export function planCommerce(m: Message, storeCurrency: string): { plan?: CommercePlan; warnings: string[] } {
-  const out = draftPlan(m, storeCurrency);
-  const plan = out.plan;
-  if (!plan) return out;
+  const { plan, warnings, bad } = draftPlan(m, storeCurrency);
+  const out = { plan, warnings };
+  if (!plan) return { warnings };
+  // A wrong amount would be stored as a wrong total: better no state change than a wrong one.
+  if (bad?.length) return { warnings: [...warnings, `${plan.kind} not stored: an amount is not valid`] };
   // Commerce's own input rules (amount ranges, lengths) apply to tracked events as to its API.
   const check = plan.kind === 'order' ? orderInputSchema.safeParse(plan.order) : plan.kind === 'refund' ? refundInputSchema.safeParse(plan.refund) : cartItemSchema.array().safeParse(plan.items ?? []);
   if (check.success) return out;
@@ -41,8 +43,10 @@ export function planCommerce(m: Message, storeCurrency: string): { plan?: Commer
   return { warnings: out.warnings };
 }
 
-function draftPlan(m: Message, storeCurrency: string): { plan?: CommercePlan; warnings: string[] } {
+function draftPlan(m: Message, storeCurrency: string): { plan?: CommercePlan; warnings: string[]; bad?: string[] } {
   const warnings: string[] = [];
+  // Fields with an invalid amount (an array: filled in while the plan below is being built).
+  const bad: string[] = [];
   if (!isCommerceEvent(m)) return { warnings };
   const p = m.properties;
   const given = text(p.currency, 10)?.toUpperCase();
@@ -52,13 +56,15 @@ function draftPlan(m: Message, storeCurrency: string): { plan?: CommercePlan; wa
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v !== 'number' && typeof v !== 'string') {
       warnings.push(`${field} is not an amount`);
+      bad.push(field);
       return undefined;
     }
     try {
       return toMinor(v, currency);
     } catch (e) {
-      if (e instanceof MoneyError) warnings.push(`${field}: ${e.message}`);
-      else throw e;
+      if (!(e instanceof MoneyError)) throw e;
+      warnings.push(`${field}: ${e.message}`);
+      bad.push(field);
       return undefined;
     }
   };
@@ -74,7 +80,7 @@ function draftPlan(m: Message, storeCurrency: string): { plan?: CommercePlan; wa
   if (CART_EVENTS.has(event)) {
     const single = event === 'Product Added' || event === 'Product Removed';
     return {
-      warnings,
+      warnings, bad,
       plan: {
         kind: 'cart', op: event === 'Product Added' ? 'add' : event === 'Product Removed' ? 'remove' : 'replace', cartKey,
         items: single ? [item(p, '')] : products, currency, currencyGiven: currency === given, checkoutStarted: event === 'Checkout Started', checkoutUrl: text(p.checkout_url, 2000),
@@ -95,7 +101,7 @@ function draftPlan(m: Message, storeCurrency: string): { plan?: CommercePlan; wa
       return { warnings };
     }
     return {
-      warnings,
+      warnings, bad,
       plan: {
         kind: 'refund',
         refund: {
@@ -113,7 +119,7 @@ function draftPlan(m: Message, storeCurrency: string): { plan?: CommercePlan; wa
   const coupon = text(p.coupon, 100);
   const cancelled = event === 'Order Cancelled';
   return {
-    warnings,
+    warnings, bad,
     plan: {
       kind: 'order',
       cartKey: text(p.checkout_id) ?? text(p.cart_id),

@@ -76,7 +76,7 @@ describe('identity', () => {
   it('an anonymous visitor who identifies becomes that customer, history and all; last seen and session kept', async () => {
     const anon = uid('anon');
     const user = uid('user');
-    const t0 = new Date(Date.now() - 60_000).toISOString();
+    const t0 = new Date(Date.now() - 5 * 60_000).toISOString();
     let res = await post('/v1/batch', { batch: [
       { type: 'page', anonymousId: anon, name: 'Home', context: { page: { path: '/', url: 'https://shop.test/', title: 'Shop' }, sessionId: 's-1' }, timestamp: t0 },
       { type: 'track', anonymousId: anon, event: 'Product Viewed', properties: { product_id: 'p1', session_id: 's-1' }, timestamp: t0 },
@@ -266,11 +266,15 @@ describe('e-commerce state', () => {
     expect(await db().selectFrom('orders').select(['refunded_total', 'financial_status']).where('id', '=', order.id).executeTakeFirstOrThrow()).toEqual({ refunded_total: 1250, financial_status: 'partially_refunded' });
 
     // A new cart after the order (one open cart per profile), and a bad amount that only skips the state change.
-    res = await send([{ event: 'Product Added', properties: { product_id: 'mug', name: 'Mug', price: 'twelve', currency: 'GBP' } }, { event: 'Order Completed', properties: { total: 5 } }]);
-    expect(res.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    res = await send([
+      { event: 'Product Added', messageId: `bad-${user}`, properties: { product_id: 'mug', name: 'Mug', price: 'twelve', currency: 'GBP' } },
+      { event: 'Order Completed', messageId: `noid-${user}`, properties: { total: 5 } },
+      { event: 'Product Added', properties: { product_id: 'cup', name: 'Cup', price: 4, currency: 'GBP' } },
+    ]);
+    expect(res.json()).toMatchObject({ accepted: 3, rejected: 0 });
     const acts = await activitiesOf(customerId);
-    expect(acts.at(-2)!.context).toMatchObject({ commerceWarnings: [expect.stringMatching(/price/)] });
-    expect(acts.at(-1)!.context).toMatchObject({ commerceWarnings: ['order_id is missing: no order was stored'] });
+    expect(acts.find((a) => a.dedupe_key === `seg:bad-${user}`)!.context).toMatchObject({ commerceWarnings: [expect.stringMatching(/price/), 'cart not stored: an amount is not valid'] });
+    expect(acts.find((a) => a.dedupe_key === `seg:noid-${user}`)!.context).toMatchObject({ commerceWarnings: ['order_id is missing: no order was stored'] });
     const carts = await db().selectFrom('carts').select(['status']).where('customer_id', '=', customerId).orderBy('created_at').execute();
     expect(carts.map((x) => x.status)).toEqual(['converted', 'open']);
 

@@ -51,7 +51,7 @@ export class TrackingService {
   private queue: Pending[] = [];
   private running = 0;
 
-  constructor(deps: { db: Db; activities: Activities; customers: CustomersService; bulk: CustomerBulkService; commerce: CommerceService; log: Logger }, opts: IngestOptions = { parallel: Number(process.env.TP ?? 4), maxGroupCalls: 2500 }) {
+  constructor(deps: { db: Db; activities: Activities; customers: CustomersService; bulk: CustomerBulkService; commerce: CommerceService; log: Logger }, opts: IngestOptions = { parallel: 4, maxGroupCalls: 2500 }) {
     this.writer = new BatchWriter(deps);
     this.log = deps.log;
     this.opts = opts;

@@ -29,7 +29,14 @@ interface Person {
   calls: Message[];
   customerId?: string;
   mode?: 'known' | 'create' | 'resolve';
+  /** What its identify/group calls say about the profile (undefined: no such call). */
+  profile?: ProfileFields;
+  /** Set when the profile was applied: remembered so the same identify again skips resolve. */
+  applied?: string;
 }
+
+/** Profile last_seen_at moves when an event is later than it by more than this. */
+export const LAST_SEEN_STEP_MS = 60_000;
 
 /**
  * Writes calls in one transaction, set-based: each distinct person is found once (an in-process
@@ -46,6 +53,11 @@ export class BatchWriter {
   private readonly commerce: CommerceService;
   private readonly log: Logger;
   readonly cache = new IdentityCache();
+  /**
+   * Identify/group calls already applied: profile id + what they said. Sites call identify on
+   * every page load with the same traits; repeating one changes nothing, so it skips resolve.
+   */
+  private readonly applied = new IdentityCache(50_000);
 
   constructor(deps: { db: Db; activities: Activities; customers: CustomersService; bulk: CustomerBulkService; commerce: CommerceService; log: Logger }) {
     this.db = deps.db;
@@ -68,10 +80,12 @@ export class BatchWriter {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        const tb = performance.now();
         const { stored, people } = await this.db.transaction().execute((tx) => this.ingestTx(tx, unique, senderOf));
-        const T = (globalThis as unknown as { __t: Record<string, number> }).__t; T.txTotal = (T.txTotal ?? 0) + performance.now() - tb;
-        for (const p of people) if (p.customerId) for (const k of p.claims.keys()) this.cache.set(k, p.customerId);
+        for (const p of people) {
+          if (!p.customerId) continue;
+          for (const k of p.claims.keys()) this.cache.set(k, p.customerId);
+          if (p.applied) this.applied.set(`${p.customerId}|${p.applied}`, p.customerId);
+        }
         return stored;
       } catch (e) {
         const code = (e as { code?: string }).code ?? '';
@@ -84,9 +98,6 @@ export class BatchWriter {
   }
 
   private async ingestTx(tx: Tx, calls: Message[], senderOf: (m: Message) => Sender): Promise<{ stored: Set<Message>; people: Person[] }> {
-    const T = (globalThis as unknown as { __t?: Record<string, number> }).__t ??= {}; let t0 = performance.now();
-    const mark = (k: string) => { const t = performance.now(); T[k] = (T[k] ?? 0) + t - t0; t0 = t; };
-    T.groups = (T.groups ?? 0) + 1; T.calls = (T.calls ?? 0) + calls.length;
     // 1. Replayed profile calls change nothing: drop them before they touch the profile.
     let todo = calls;
     if (calls.some((m) => PROFILE_CALLS.has(m.type) && m.messageId)) {
@@ -116,11 +127,11 @@ export class BatchWriter {
     }
     for (const [k, id] of await this.bulk.findLive(tx, [...misses.values()])) known.set(k, id);
 
-    mark('lookup');
     // 3. Group calls by person: calls sharing an identity are the same person (union-find).
     const people = this.groupPeople(todo, claim, known, senderOf);
 
     // 4. Find, create or resolve each person.
+    for (const p of people) p.profile = profileOf(p);
     const unsure = people.filter((p) => this.classify(p, known) !== 'known');
     if (unsure.length) {
       const claims = unsure.flatMap((p) => [...p.claims.values()]);
@@ -135,12 +146,10 @@ export class BatchWriter {
       }
       for (const p of unsure) this.classify(p, known);
     }
-    mark('lock');
     await this.createPeople(tx, people.filter((p) => p.mode === 'create'));
     for (const p of people.filter((x) => x.mode === 'resolve')) await this.resolvePerson(tx, p, senderOf(p.calls[0]!), true);
     for (const p of people.filter((x) => x.mode === 'known')) p.customerId = known.get(p.claims.keys().next().value!)!;
 
-    mark('create+resolve');
     // 5. Last seen, and proof that every id is live; a merged-away id is found again.
     for (let round = 0; ; round++) {
       const lastSeen = new Map<string, Date>();
@@ -149,17 +158,18 @@ export class BatchWriter {
         const prev = lastSeen.get(p.customerId!);
         if (!prev || prev.getTime() < at) lastSeen.set(p.customerId!, new Date(at));
       }
-      const live = await this.bulk.touchLastSeen(tx, lastSeen);
+      const live = await this.bulk.touchLastSeen(tx, lastSeen, LAST_SEEN_STEP_MS);
       const stale = people.filter((p) => !live.has(p.customerId!));
       if (!stale.length) break;
       if (round >= 3) throw new Error('tracking: profiles kept being merged away during ingestion');
       for (const p of stale) {
         for (const k of p.claims.keys()) this.cache.delete(k);
+        // Its profile calls were judged against the merged-away profile: apply them again next time.
+        p.applied = undefined;
         await this.resolvePerson(tx, p, senderOf(p.calls[0]!), false);
       }
     }
 
-    mark('touch');
     // 6. The activities, in one INSERT; then commerce state for the e-commerce events newly stored.
     const byCall = new Map<Message, Person>();
     for (const p of people) for (const m of p.calls) byCall.set(m, p);
@@ -177,9 +187,7 @@ export class BatchWriter {
       }
       return { ...activityOf(m), customerId: byCall.get(m)!.customerId!, source: SOURCE, occurredAt: m.occurredAt, dedupeKey: dedupeKey(m), context };
     });
-    mark('build');
     const inserted = await this.activities.append(tx, rows);
-    mark('insert');
     const fresh = new Set(inserted.map((a) => a.dedupeKey));
     const stored = new Set(todo.filter((m) => !m.messageId || fresh.has(dedupeKey(m)!)));
     for (const [m, plan] of plans) {
@@ -234,9 +242,11 @@ export class BatchWriter {
 
   private classify(p: Person, known: Map<string, string>): Person['mode'] {
     const ids = new Set([...p.claims.keys()].map((k) => known.get(k)));
-    const changesProfile = p.calls.some((m) => PROFILE_CALLS.has(m.type));
-    if (!changesProfile && ids.size === 1 && !ids.has(undefined)) p.mode = 'known';
-    else if (!changesProfile && ids.size === 1 && ids.has(undefined)) p.mode = 'create';
+    const one = ids.size === 1 && !ids.has(undefined) ? [...ids][0]! : undefined;
+    // An identify/group/alias that adds nothing (all identities on one profile; no traits, or the same as already applied).
+    const nothingNew = one !== undefined && (!p.profile || !Object.keys(p.profile).length || this.applied.get(`${one}|${p.applied}`) === one);
+    if (one !== undefined && (!p.calls.some((m) => PROFILE_CALLS.has(m.type)) || nothingNew)) p.mode = 'known';
+    else if (ids.size === 1 && ids.has(undefined) && !p.profile && !p.calls.some((m) => m.type === 'alias')) p.mode = 'create';
     else p.mode = 'resolve';
     return p.mode;
   }
@@ -252,19 +262,26 @@ export class BatchWriter {
 
   /** The identity rules' way (customers.resolve): links, merges, applies traits. */
   private async resolvePerson(tx: Tx, p: Person, sender: Sender, withProfile: boolean): Promise<void> {
-    const profiles: ProfileFields[] = [];
-    if (withProfile) {
-      for (const m of p.calls) {
-        if (m.type === 'identify') profiles.push(profileFromTraits(m.traits, m.context));
-        if (m.type === 'group' && m.groupId) profiles.push(profileFromGroup(m.groupId, m.traits));
-      }
-    }
     const res = await this.customers.resolve(tx, {
-      identities: [...p.claims.values()], profile: mergeProfiles(profiles), source: SOURCE, actor: sender.actor, emit: false,
+      identities: [...p.claims.values()], profile: withProfile ? (p.profile ?? {}) : {}, source: SOURCE, actor: sender.actor, emit: false,
       occurredAt: new Date(Math.min(...p.calls.map((m) => m.occurredAt.getTime()))),
     });
     p.customerId = res.customerId;
   }
+}
+
+/** What a person's identify and group calls say about the profile, later calls winning; `applied` is its cache key. */
+function profileOf(p: Person): ProfileFields | undefined {
+  const list: ProfileFields[] = [];
+  for (const m of p.calls) {
+    if (m.type === 'identify') list.push(profileFromTraits(m.traits, m.context));
+    if (m.type === 'group' && m.groupId) list.push(profileFromGroup(m.groupId, m.traits));
+  }
+  if (!list.length) return undefined;
+  const profile = mergeProfiles(list);
+  const verified = [...p.claims.values()].some((c) => c.verified);
+  p.applied = `${verified}|${[...p.claims.keys()].sort().join(',')}|${JSON.stringify(profile)}`;
+  return profile;
 }
 
 /** The activity a Segment call becomes: named by the event, Page Viewed, Screen Viewed, Identified, Group or Aliased. */

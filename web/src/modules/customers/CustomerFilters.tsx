@@ -104,7 +104,7 @@ export function CustomerFilters({ value, onChange, onClear, currency }: {
             onClick={() => setOpen((o) => !o)}
             aria-expanded={open}
             aria-controls="customer-more-filters"
-            leftSection={<IconAdjustmentsHorizontal size={16} />}
+            leftSection={mobile ? undefined : <IconAdjustmentsHorizontal size={16} />}
             px="sm"
             rightSection={(mobile ? count : moreCount) > 0 ? <Badge size="xs" circle>{mobile ? count : moreCount}</Badge> : undefined}
           >

@@ -193,8 +193,8 @@ function ConnectionCard({ connection: c, writable }: { connection: StoreConnecti
               </Badge>
             </Group>
             <Text fz="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-              {c.storeUrl} · secret …{c.secretHint}
-              {c.api ? ` · API token …${c.api.tokenHint}` : ''}
+              {c.storeUrl} · secret {c.secretHint}
+              {c.api ? ` · API token ${c.api.tokenHint}` : ''}
             </Text>
             <Text fz="xs" c="dimmed">
               Last delivery: <TimeAgo date={c.lastDeliveryAt} fallback="none yet" fz="xs" c="dimmed" /> · connected {absoluteTime(c.createdAt)}
@@ -540,7 +540,7 @@ function EditConnectionModal({ connection: c, opened, onClose }: { connection: S
           <TextInput label={HOW[c.platform].storeUrl} value={storeUrl} onChange={(e) => setStoreUrl(e.currentTarget.value)} error={errors.storeUrl} />
           <PasswordInput
             label="New secret"
-            description={`Only after rotating it in ${platformLabel(c.platform)}; leave empty to keep …${c.secretHint}.`}
+            description={`Only after rotating it in ${platformLabel(c.platform)}; leave empty to keep ${c.secretHint}.`}
             value={secret}
             onChange={(e) => setSecret(e.currentTarget.value)}
             error={errors.webhookSecret}
@@ -550,7 +550,7 @@ function EditConnectionModal({ connection: c, opened, onClose }: { connection: S
               <Divider label="API credentials" labelPosition="left" />
               <Group grow align="flex-start">
                 <TextInput label="Store hash" value={storeHash} onChange={(e) => setStoreHash(e.currentTarget.value)} error={errors.storeHash} />
-                <PasswordInput label="Access token" description={c.api ? `Leave empty to keep …${c.api.tokenHint}` : undefined} value={token} onChange={(e) => setToken(e.currentTarget.value)} error={errors.accessToken} />
+                <PasswordInput label="Access token" description={c.api ? `Leave empty to keep ${c.api.tokenHint}` : undefined} value={token} onChange={(e) => setToken(e.currentTarget.value)} error={errors.accessToken} />
               </Group>
               {c.api && (
                 <Anchor component="button" type="button" fz="sm" c="red" onClick={() => submit(true)} style={{ alignSelf: 'flex-start' }}>

@@ -172,8 +172,8 @@ function SubscriptionCard({ sub: s, writable, onEdit }: { sub: Subscription; wri
                   {' · '}last failure <TimeAgo date={s.lastFailureAt} fz="xs" c="dimmed" />
                 </>
               )}
-              {' · secret …'}
-              {s.secretHint.slice(-6)}
+              {' · secret '}
+              {s.secretHint}
             </Text>
           </Stack>
           <Group gap="xs" wrap="nowrap">

@@ -206,7 +206,8 @@ export async function runImport(deps: EngineDeps, input: RunInput): Promise<Impo
     const r = binder.map(rec);
     if (r.ok !== true) continue;
     const v = r.value;
-    const g = groups.get(v.group)!;
+    const g = groups.get(v.group);
+    if (!g || rec.line > g.last) throw changedFile();
     if (g.bad || g.last <= checkpoint) continue;
     const d = pending.get(v.group);
     if (d) addToDraft(d, v);
@@ -218,6 +219,7 @@ export async function runImport(deps: EngineDeps, input: RunInput): Promise<Impo
       if (readyRows >= batchRows) await flush(rec.line);
     }
   }
+  if (pending.size) throw changedFile();
   if (ready.length || first) await flush(Math.max(lastLine, checkpoint));
 
   summary.phase = 'finishing';
@@ -227,6 +229,9 @@ export async function runImport(deps: EngineDeps, input: RunInput): Promise<Impo
   progress();
   return summary;
 }
+
+/** Pass 2 read other rows than pass 1: the file was replaced while it was being imported. */
+const changedFile = () => new FileFormatError('The file changed while it was being imported (its rows differ from the first reading). Import it again.');
 
 function tallyPass1(kind: ImportKind, groups: Map<string, GroupState>, summary: ImportSummary, issues: ImportIssue[]): void {
   for (const [key, g] of groups) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../../platform/audit/audit.ts';
 import type { Db } from '../../../platform/db/db.ts';
 import { startTestApp, type TestApp } from '../../../testing/harness.ts';
-import { CDNOW_DIR, tmpFile } from './uci.fixture.ts';
+import { CDNOW_DIR, removeTmpFiles, tmpFile } from './uci.fixture.ts';
 
 let app: TestApp;
 let db: Db;
@@ -11,7 +11,10 @@ beforeAll(async () => {
   app = await startTestApp();
   db = app.patron.dbh.db;
 });
-afterAll(async () => app?.close());
+afterAll(async () => {
+  removeTmpFiles();
+  await app?.close();
+});
 
 const imports = () => app.patron.modules.integrations.imports.service;
 const count = async (table: 'orders' | 'refunds' | 'customers' | 'products' | 'order_lines', where?: [string, string]) => {

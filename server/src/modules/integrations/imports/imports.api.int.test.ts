@@ -9,7 +9,7 @@ import { CLI_ACTOR } from '../../../platform/audit/audit.ts';
 import { createLogger } from '../../../platform/log.ts';
 import { loginAs, startTestApp, testConfig, type Session, type TestApp } from '../../../testing/harness.ts';
 import type { ImportView } from './imports.schemas.ts';
-import { foldUci, tmpFile, uciSlice } from './uci.fixture.ts';
+import { foldUci, removeTmpFiles, tmpFile, uciLines, uciSlice } from './uci.fixture.ts';
 
 // The web app's API: upload, preview, start as a background job, progress, errors.csv, saved mappings.
 let app: TestApp;
@@ -29,6 +29,7 @@ beforeAll(async () => {
   gz = gzipSync(slice.join('\n') + '\n');
 });
 afterAll(async () => {
+  removeTmpFiles();
   await worker?.close();
   await app?.close();
 });
@@ -67,6 +68,23 @@ describe('imports API', () => {
     expect(v.detected!.preview[0]).toEqual(['536365', '85123A', 'WHITE HANGING HEART T-LIGHT HOLDER', '6', '2010-12-01 08:26:00', '2.55', '17850.0', 'United Kingdom']);
     const chunks = await app.patron.dbh.db.selectFrom('import_file_chunks').select(['seq']).where('import_id', '=', id).execute();
     expect(chunks.length).toBeGreaterThan(0);
+  });
+
+  it('takes files beyond the API’s usual 1 MB body limit, whatever content type the browser sends', async () => {
+    const lines: string[] = [];
+    for await (const l of uciLines()) {
+      lines.push(l);
+      if (lines.length > 40_000) break;
+    }
+    const big = Buffer.from(lines.join('\n') + '\n');
+    expect(big.length).toBeGreaterThan(3 * 1024 * 1024);
+    const res = await upload(big, 'application/vnd.ms-excel', admin, 'large.csv');
+    expect(res.statusCode, res.body).toBe(201);
+    const v = res.json() as ImportView;
+    expect(v).toMatchObject({ size: big.length, detected: { format: { compressed: false }, suggestion: { preset: 'uci' } } });
+    const chunks = await app.patron.dbh.db.selectFrom('import_file_chunks').select(['seq']).where('import_id', '=', v.id).orderBy('seq').execute();
+    expect(chunks.map((c) => c.seq)).toEqual(Array.from({ length: Math.ceil(big.length / (1 << 20)) }, (_, i) => i));
+    expect((await http().inject({ method: 'DELETE', url: `/api/imports/${v.id}`, headers: admin.headers })).statusCode).toBe(204);
   });
 
   it('a dry run runs as a job and reports the bad rows, writing no data', async () => {

@@ -8,7 +8,7 @@ import { CustomerBulkService, CustomerImportService } from '../../customers/inde
 import { runImport, type EngineDeps } from './engine.ts';
 import type { ImportSummary } from './imports.schemas.ts';
 import { localFile } from './source.ts';
-import { foldUci, splitCsv, tmpFile, uciSlice, type UciFold } from './uci.fixture.ts';
+import { foldUci, splitCsv, removeTmpFiles, tmpFile, uciSlice, type UciFold } from './uci.fixture.ts';
 
 let app: TestApp;
 let db: Db;
@@ -24,7 +24,10 @@ beforeAll(async () => {
   fold = foldUci(slice);
   file = tmpFile('uci-slice.csv.gz', slice.join('\n') + '\n', true);
 });
-afterAll(async () => app?.close());
+afterAll(async () => {
+  removeTmpFiles();
+  await app?.close();
+});
 
 const imports = () => app.patron.modules.integrations.imports.service;
 /** A line the importer must reject: a negative quantity outside a C invoice. */
@@ -109,6 +112,22 @@ describe('UCI slice', () => {
     for (const k of ['customers', 'products', 'orders', 'guestOrders', 'refunds'] as const) expect([k, r.summary[k].created, r.summary[k].updated]).toEqual([k, 0, 0]);
     expect(r.summary.orders.skipped).toBe(r.summary.orders.found);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('the command line resumes an interrupted run of the same file where it stopped', async () => {
+    const last = await db.selectFrom('imports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    // As a process killed mid-run leaves it: running, its lease run out, a checkpoint half-way.
+    await db.updateTable('imports').set({ status: 'running', lease_until: new Date(Date.now() - 1000), checkpoint: 2500, finished_at: null }).where('id', '=', last.id).execute();
+    const before = await snapshot();
+    const r = await imports().runFile(CLI_ACTOR, file, { kind: 'orders', preset: 'uci', dryRun: false });
+    expect(r.importId).toBe(last.id);
+    expect(r.summary.orders.created + r.summary.guestOrders.created).toBe(0);
+    expect(await snapshot()).toEqual(before);
+    expect(await db.selectFrom('imports').select(['status', 'checkpoint']).where('id', '=', last.id).executeTakeFirstOrThrow()).toEqual({ status: 'completed', checkpoint: fold.lines + 1 });
+    // While another process holds it, a second run is refused rather than run twice.
+    await db.updateTable('imports').set({ status: 'running', lease_until: new Date(Date.now() + 60_000) }).where('id', '=', last.id).execute();
+    await expect(imports().runFile(CLI_ACTOR, file, { kind: 'orders', preset: 'uci', dryRun: false })).rejects.toMatchObject({ status: 409 });
+    await db.updateTable('imports').set({ status: 'completed', lease_until: null }).where('id', '=', last.id).execute();
   });
 
   it('a changed line updates that order only, and appends Order Updated', async () => {

@@ -62,9 +62,14 @@ export class ImportsService {
         pending.push(piece);
         pendingBytes += piece.length;
         if (pendingBytes >= CHUNK_BYTES) {
-          await importsRepo.appendChunk(this.db, id, seq++, Buffer.concat(pending));
-          pending = [];
-          pendingBytes = 0;
+          // Rows of at most 1 MB, however the body arrives.
+          let all = Buffer.concat(pending);
+          while (all.length >= CHUNK_BYTES) {
+            await importsRepo.appendChunk(this.db, id, seq++, all.subarray(0, CHUNK_BYTES));
+            all = all.subarray(CHUNK_BYTES);
+          }
+          pending = all.length ? [all] : [];
+          pendingBytes = all.length;
         }
       }
       if (pendingBytes) await importsRepo.appendChunk(this.db, id, seq++, Buffer.concat(pending));
@@ -146,7 +151,7 @@ export class ImportsService {
     const prior = await this.db.selectFrom('imports').selectAll().where('origin', '=', 'cli').where('sha256', '=', sha256).where('kind', '=', opts.kind)
       .where('preset', '=', opts.preset).where('status', 'in', ['queued', 'running', 'failed']).orderBy('id', 'desc').executeTakeFirst();
     let id: string;
-    if (prior && JSON.stringify(prior.mapping ?? null) === (mappingJson ?? 'null')) {
+    if (prior && canonical(prior.mapping ?? null) === canonical(opts.mapping ?? null)) {
       id = prior.id;
       await this.db.updateTable('imports').set({ status: 'queued', actor: JSON.stringify(actor) }).where('id', '=', id).where('status', '=', 'failed').execute();
     } else {
@@ -290,6 +295,13 @@ async function adoptCurrency(tx: Tx, currency: string, actor: Actor): Promise<vo
 function describe(file: string, s: ImportSummary): string {
   const c = (k: { created: number; updated: number }) => `${k.created} new, ${k.updated} updated`;
   return `${s.dryRun ? 'Dry run of' : 'Imported'} ${file}: ${s.rowsRead} rows, ${s.rowsRejected} rejected; customers ${c(s.customers)}; orders ${c(s.orders)}; guest orders ${c(s.guestOrders)}; refunds ${c(s.refunds)}; products ${c(s.products)}`;
+}
+
+/** JSON with sorted keys (jsonb does not keep the order a mapping was written in). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
 }
 
 function csvCell(v: string | number): string {

@@ -28,11 +28,19 @@ export async function uciSlice(n: number, c: number): Promise<string[]> {
   return out;
 }
 
+const tmpDirs: string[] = [];
+
 export function tmpFile(name: string, content: string | Buffer, gzip = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-import-'));
+  tmpDirs.push(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, gzip ? gzipSync(content) : content);
   return file;
+}
+
+/** Removes the files tmpFile wrote. */
+export function removeTmpFiles(): void {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
 /** Splits one CSV line (the UCI file has quoted fields but none spanning lines). Deliberately not the importer's parser. */

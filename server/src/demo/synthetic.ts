@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../server/src/platform/db/db.ts';
+import type { Db } from '../platform/db/db.ts';
 
 /**
  * The synthetic store generator: a seeded, realistic store of any size, written with set-based SQL
