@@ -75,7 +75,7 @@ export function filterConditions(f: CustomerFilter, identityIds: string[] = []):
 }
 
 /** One page of customers matching the filter, in the chosen order. */
-export async function listCustomers(db: Executor, f: CustomerFilter, sort: CustomerSort, limit: number, cursor?: string): Promise<{ rows: CustomerRow[]; nextCursor: string | null }> {
+export async function listCustomers(db: Executor, f: CustomerFilter, sort: CustomerSort, limit: number, cursor?: string): Promise<{ rows: (CustomerRow & { ref?: string | null })[]; nextCursor: string | null }> {
   const s = SORTS[sort];
   const where = filterConditions(f, await identityMatches(db, f.q));
   const expr = sql.raw(s.expr);
@@ -93,8 +93,12 @@ export async function listCustomers(db: Executor, f: CustomerFilter, sort: Custo
   }
   const dir = sql.raw(s.dir);
   const nulls = sql.raw(s.nulls ? ' nulls last' : '');
-  const rows = await sql<CustomerRow & { sort_value: string | number | Date | null }>`
-    select c.*, ${expr} as sort_value from customers c
+  const rows = await sql<CustomerRow & { sort_value: string | number | Date | null; ref: string | null }>`
+    select c.*, ${expr} as sort_value,
+      case when c.first_name is null and c.last_name is null and c.email is null and c.phone is null then
+        (select i.source || ' ' || i.value from customer_identities i where i.customer_id = c.id and i.kind in ('external', 'user_id') order by i.created_at limit 1)
+      end as ref
+    from customers c
     where ${sql.join(where, sql` and `)}
     order by ${expr} ${dir}${nulls}, c.id ${dir}
     limit ${limit + 1}`.execute(db);

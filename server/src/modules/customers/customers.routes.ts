@@ -6,6 +6,7 @@ import { actorOf, effectiveRole } from '../../platform/http/context.ts';
 import { badRequest } from '../../platform/http/problem.ts';
 import type { ZodApp } from '../../platform/http/server.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
+import { fromMinor } from '../../platform/money.ts';
 import {
   bulkTagBodySchema, createNoteBodySchema, createViewBodySchema, customerDetailSchema, customerListQuerySchema, customerPageSchema, idOnly,
   mergeBodySchema, mergeRecordSchema, noteSchema, savedViewSchema, updateCustomerBodySchema, upsertCustomerBodySchema,
@@ -56,7 +57,7 @@ export function customerRoutes(app: ZodApp, deps: { db: Db; customers: Customers
       for (let i = 0; i < 2000; i++) {
         const page = await listCustomers(db, filter, sort, 1000, cursor);
         for (const c of page.rows) {
-          out += [c.id, c.first_name, c.last_name, c.email, c.phone, c.country, c.tags, c.order_count, (c.total_spent / 100).toFixed(2), (c.refunded / 100).toFixed(2), c.first_order_at, c.last_order_at, c.created_at].map(csvCell).join(',') + '\n';
+          out += [c.id, c.first_name, c.last_name, c.email, c.phone, c.country, c.tags, c.order_count, fromMinor(c.total_spent, currency), fromMinor(c.refunded, currency), c.first_order_at, c.last_order_at, c.created_at].map(csvCell).join(',') + '\n';
         }
         if (!page.nextCursor) break;
         cursor = page.nextCursor;

@@ -36,10 +36,11 @@ const PROFILE_COLUMNS = {
 } as const;
 type ScalarField = keyof typeof PROFILE_COLUMNS;
 
-export function toCustomer(r: CustomerRow, currency: string): Customer {
+/** A profile as the API shows it; `ref` (e.g. "uci 17850") names a customer known only by an external id. */
+export function toCustomer(r: CustomerRow & { ref?: string | null }, currency: string): Customer {
   const name = [r.first_name, r.last_name].filter(Boolean).join(' ');
   return {
-    id: r.id, firstName: r.first_name, lastName: r.last_name, name: name || r.email || r.phone || (r.anonymous ? 'Anonymous visitor' : 'Unnamed customer'),
+    id: r.id, firstName: r.first_name, lastName: r.last_name, name: name || r.email || r.phone || (r.anonymous ? 'Anonymous visitor' : r.ref ? `Customer ${r.ref}` : 'Unnamed customer'),
     email: r.email, phone: r.phone, birthday: r.birthday, locale: r.locale, timeZone: r.time_zone, country: r.country, tags: r.tags,
     attributes: (r.attributes ?? {}) as Record<string, unknown>, addresses: (r.addresses ?? []) as Record<string, unknown>[], source: r.source,
     anonymous: r.anonymous, mergedInto: r.merged_into, orderCount: r.order_count, totalSpent: r.total_spent, refunded: r.refunded,
@@ -226,7 +227,8 @@ export class CustomersService {
     if (!row) throw notFound(`No customer with id ${id}.`);
     const { currency } = await getStoreSettings(db);
     const identities = await customersRepo.identitiesOf(db, id);
-    return { ...toCustomer(row, currency), identities: identities.map(identityOut) };
+    const ext = identities.find((i) => i.kind === 'external' || i.kind === 'user_id');
+    return { ...toCustomer({ ...row, ref: ext ? `${ext.source} ${ext.value}` : null }, currency), identities: identities.map(identityOut) };
   }
 
   /** Recomputes order count, total spent, refunds, first/last order for these customers (commerce calls it). */

@@ -100,8 +100,11 @@ export class BatchWriter {
   private async ingestTx(tx: Tx, calls: Message[], senderOf: (m: Message) => Sender): Promise<{ stored: Set<Message>; people: Person[] }> {
     // 1. Replayed profile calls change nothing: drop them before they touch the profile.
     let todo = calls;
-    if (calls.some((m) => PROFILE_CALLS.has(m.type) && m.messageId)) {
-      const stored = await trackingRepo.storedDedupeKeys(tx, calls.map(dedupeKey).filter((k): k is string => !!k));
+    // (Other calls need no such check: the INSERT skips a stored messageId, and commerce state
+    // follows only the activities it actually inserted.)
+    const profileKeys = calls.filter((m) => PROFILE_CALLS.has(m.type)).map(dedupeKey).filter((k): k is string => !!k);
+    if (profileKeys.length) {
+      const stored = await trackingRepo.storedDedupeKeys(tx, profileKeys);
       todo = calls.filter((m) => !stored.has(dedupeKey(m) ?? ''));
       if (!todo.length) return { stored: new Set(), people: [] };
     }

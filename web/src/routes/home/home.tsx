@@ -15,6 +15,7 @@ import { useApiKeys } from '../../modules/apikeys/api.ts';
 import type { JobsPage } from '../../modules/jobs/api.ts';
 import { useCan, useSession } from '../../modules/session/context.tsx';
 import { useUsers } from '../../modules/team/api.ts';
+import { DemoCard } from '../../modules/demo/DemoCard.tsx';
 
 interface Step {
   key: string;
@@ -108,6 +109,8 @@ export function HomePage(): ReactNode {
           the tools to segment, message and support the people who buy from you. Your data stays in your database.
         </Text>
       </Stack>
+
+      <DemoCard />
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
