@@ -67,7 +67,7 @@ export const importsRepo = {
 
   saveProgress: (db: Executor, id: string, progress: unknown, checkpoint?: number) =>
     sql`update imports set progress = ${JSON.stringify(progress)}::jsonb, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now()
-      ${checkpoint === undefined ? sql`` : sql`, checkpoint = ${checkpoint}`} where id = ${id}`.execute(db),
+      ${checkpoint === undefined ? sql`` : sql`, checkpoint = ${checkpoint}`} where id = ${id} and status = 'running'`.execute(db),
 
   async appendChunk(db: Executor, id: string, seq: number, data: Buffer): Promise<void> {
     await db.insertInto('import_file_chunks').values({ import_id: id, seq, data }).execute();

@@ -187,19 +187,23 @@ export class ImportsService {
       },
     };
     let lastSaved = 0;
+    let pendingSave: Promise<void> | undefined;
     try {
       const summary = await runImport(this.engine, {
         file: src, kind, preset, mapping, dryRun: row.dry_run, actor, issues: sink, checkpoint: row.checkpoint,
         resume: row.checkpoint > 0 ? (row.progress as ImportSummary) : undefined,
         onProgress: (s) => {
           run.onProgress?.(s);
-          if (Date.now() - lastSaved > 1000) {
+          if (Date.now() - lastSaved > 1000 && !pendingSave) {
             lastSaved = Date.now();
-            void importsRepo.saveProgress(this.db, id, s).catch(() => undefined);
+            // Not awaited (progress is advisory), but finished before the run is marked done,
+            // so a late write can never put back an old summary or a lease.
+            pendingSave = importsRepo.saveProgress(this.db, id, s).then(() => undefined, () => undefined).finally(() => { pendingSave = undefined; });
           }
         },
         onBatch: async (tx, checkpoint, s) => void (await importsRepo.saveProgress(tx, id, s, checkpoint)),
       });
+      await pendingSave;
       await this.db.transaction().execute(async (tx) => {
         await tx.updateTable('imports').set({ status: 'completed', progress: JSON.stringify(summary), error: null, lease_until: null, finished_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
         await audit.record(tx, actor, { action: row.dry_run ? 'import.dry_run_completed' : 'import.completed', entityType: 'import', entityId: id, summary: describe(row.file_name, summary), after: summary });
