@@ -14,6 +14,8 @@ import type { ApiKey, User } from './users.schemas.ts';
 
 const SETUP_TOKEN_KEY = 'setup_token';
 const INVITE_DAYS = 7;
+/** How long a valid API key's principal is reused without a lookup (other processes' revocations take this long). */
+export const API_KEY_CACHE_MS = 5_000;
 // Argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes).
 const ARGON = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 // A real hash to verify against when the email is unknown, so both paths take the same time.
@@ -47,6 +49,7 @@ const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s
 export class UsersService implements Authenticator {
   private readonly db: Db;
   private readonly config: Config;
+  private readonly keyCache = new Map<string, { principal: Principal; until: number }>();
 
   constructor(db: Db, config: Config) {
     this.db = db;
@@ -170,15 +173,26 @@ export class UsersService implements Authenticator {
     return { kind: 'user', userId: s.id, email: s.email, name: s.name, role: s.role, permissions: ROLE_PERMISSIONS[s.role], sessionHash: hash, csrfToken: s.csrf_token };
   }
 
+  /**
+   * A key's principal. Valid keys are remembered for API_KEY_CACHE_MS so busy machine clients (tracking
+   * beacons, integrations) do not cost a query per request; revoking clears this process's cache at once,
+   * other processes notice within API_KEY_CACHE_MS. Unknown and revoked keys are never cached.
+   */
   async apiKey(key: string): Promise<Principal | 'revoked' | undefined> {
     if (!/^patron_(sk|pk)_[\w-]{20,100}$/.test(key)) return undefined;
-    const row = await usersRepo.apiKeyByHash(this.db, sha256(key));
+    const hash = sha256(key);
+    const hit = this.keyCache.get(hash);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const row = await usersRepo.apiKeyByHash(this.db, hash);
     if (!row) return undefined;
     if (row.revoked_at) return 'revoked';
     const now = new Date();
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) await usersRepo.touchApiKey(this.db, row.id, now);
     const scopes = row.kind === 'public' ? PUBLIC_KEY_SCOPES : row.scopes.filter(isPermission);
-    return { kind: 'api_key', keyId: row.id, name: row.name, keyKind: row.kind, permissions: new Set(scopes) };
+    const principal: Principal = { kind: 'api_key', keyId: row.id, name: row.name, keyKind: row.kind, permissions: new Set(scopes) };
+    if (this.keyCache.size >= 10_000) this.keyCache.clear();
+    this.keyCache.set(hash, { principal, until: Date.now() + API_KEY_CACHE_MS });
+    return principal;
   }
 
   async me(principal: Principal): Promise<{ user: User; permissions: string[]; csrfToken: string }> {
@@ -345,15 +359,19 @@ export class UsersService implements Authenticator {
   }
 
   async revokeApiKey(actor: Actor, id: string): Promise<ApiKey> {
-    return this.db.transaction().execute(async (tx) => {
+    const out = await this.db.transaction().execute(async (tx) => {
       const before = await usersRepo.apiKeyById(tx, id);
       if (!before) throw notFound(`No API key with id ${id}.`);
       if (before.revoked_at) return toApiKey(before);
       const row = await usersRepo.revokeApiKey(tx, id);
       if (!row) return toApiKey(before);
+      this.keyCache.clear();
       await audit.record(tx, actor, { action: 'apikey.revoked', entityType: 'api_key', entityId: id, summary: `Revoked API key "${row.name}" (${row.prefix}…)`, before: toApiKey(before), after: toApiKey(row) });
       return toApiKey(row);
     });
+    // Again after commit: a lookup racing the revocation may have cached the key before it committed.
+    this.keyCache.clear();
+    return out;
   }
 
   async purgeExpiredSessions(): Promise<number> {
