@@ -25,6 +25,7 @@ const envSchema = z.object({
   PATRON_METRICS_TOKEN: z.string().min(16).optional(),
   PATRON_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   PATRON_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  PATRON_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -44,6 +45,8 @@ export interface Config {
   metricsToken: string | undefined;
   cookieSecure: 'auto' | boolean;
   trustProxy: boolean;
+  /** Outbound webhooks may target private, loopback and link-local addresses. */
+  webhooksAllowPrivate: boolean;
 }
 
 /** Thrown for a bad environment; its message is one line naming the variable and what it expects. */
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.PATRON_METRICS_TOKEN,
     cookieSecure: e.PATRON_COOKIE_SECURE === 'auto' ? 'auto' : e.PATRON_COOKIE_SECURE === 'true',
     trustProxy: e.PATRON_TRUST_PROXY === 'true',
+    webhooksAllowPrivate: e.PATRON_WEBHOOKS_ALLOW_PRIVATE === 'true',
   };
 }
 

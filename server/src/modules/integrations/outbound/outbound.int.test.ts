@@ -112,6 +112,16 @@ describe('outbound webhook subscriptions', () => {
     await expect(prod.create(SYSTEM_ACTOR, { url: `${base}/hook`, description: '', activityTypes: ['*'], enabled: true })).rejects.toThrow(/only allowed to localhost while Patron runs in development/);
   });
 
+  it('refuses to deliver to hosts that resolve to internal addresses unless allowed', async () => {
+    const prod = new OutboundWebhooks(db(), app.patron.jobs, { allowLoopbackHttp: false });
+    for (const url of ['https://localhost:9/hook', 'https://169.254.169.254/latest/meta-data', 'https://[::1]:9/x', 'https://10.0.0.7/hook']) {
+      const sub = await prod.create(SYSTEM_ACTOR, { url, description: '', activityTypes: ['*'], enabled: false });
+      const r = await prod.test(SYSTEM_ACTOR, sub.subscription.id);
+      expect(r.succeeded, url).toBe(false);
+      expect(r.error, url).toMatch(/non-public address/);
+    }
+  });
+
   it('delivers matching activities, signed so that the standardwebhooks library verifies them', async () => {
     const { id, secret } = await subscribe({ url: `${base}/hooks/orders`, activityTypes: ['Order Completed'] });
     const res = await placeOrder();

@@ -8,6 +8,7 @@ import type { Jobs } from '../../../platform/jobs/jobs.ts';
 import { outboundRepo, type OutboundDeliveryRow, type SubscriptionRow } from './outbound.repo.ts';
 import type { CreateSubscriptionBody, OutboundDelivery, Subscription, TestResult, UpdateSubscriptionBody } from './outbound.schemas.ts';
 import { sendSigned, type SendResult } from './send.ts';
+import { nonPublicAddressesOf } from './address.ts';
 
 export const DELIVER_JOB = 'integrations.webhook-deliver';
 
@@ -22,12 +23,14 @@ export interface OutboundOptions {
   disableAfterMs: number;
   /** http:// to loopback hosts (development); otherwise https only. */
   allowLoopbackHttp: boolean;
+  /** Deliver to hosts that resolve to private, loopback or link-local addresses (PATRON_WEBHOOKS_ALLOW_PRIVATE). */
+  allowPrivateTargets: boolean;
   /** How long the list of enabled subscriptions is cached per process for the activity listener. */
   cacheTtlMs: number;
 }
 
 export const DEFAULT_OUTBOUND_OPTIONS: OutboundOptions = {
-  timeoutMs: 10_000, maxAttempts: 20, disableAfterFailures: 20, disableAfterMs: 24 * 3600_000, allowLoopbackHttp: false, cacheTtlMs: 5_000,
+  timeoutMs: 10_000, maxAttempts: 20, disableAfterFailures: 20, disableAfterMs: 24 * 3600_000, allowLoopbackHttp: false, allowPrivateTargets: false, cacheTtlMs: 5_000,
 };
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -166,13 +169,33 @@ export class OutboundWebhooks {
     return { items: rows.map(toDelivery), nextCursor: rows.length === f.limit ? (rows.at(-1)?.id ?? null) : null };
   }
 
+  /** Sends after checking where the host name points today (a name can be re-pointed after the subscription was made). */
+  private async send(url: string, secret: string, messageId: string, body: string): Promise<SendResult> {
+    if (!this.options.allowPrivateTargets) {
+      const host = new URL(url).hostname;
+      if (!(this.options.allowLoopbackHttp && LOOPBACK.has(host))) {
+        let bad: string[];
+        try {
+          bad = await nonPublicAddressesOf(host);
+        } catch (e) {
+          return { succeeded: false, statusCode: null, responseMs: 0, error: `Cannot resolve ${host}: ${(e as Error).message}`, responseExcerpt: null };
+        }
+        if (bad.length) {
+          return { succeeded: false, statusCode: null, responseMs: 0, responseExcerpt: null,
+            error: `Refused: ${host} resolves to a non-public address (${bad.join(', ')}). Set PATRON_WEBHOOKS_ALLOW_PRIVATE=true to deliver to internal hosts.` };
+        }
+      }
+    }
+    return sendSigned(url, secret, messageId, body, { timeoutMs: this.options.timeoutMs });
+  }
+
   /** Sends a `webhook.test` event now and reports the answer; it does not count towards disabling. */
   async test(actor: Actor, id: string): Promise<TestResult> {
     const sub = await outboundRepo.byId(this.db, id);
     if (!sub) throw notFound(`No webhook subscription with id ${id}.`);
     const messageId = newId();
     const body = JSON.stringify({ type: 'webhook.test', timestamp: new Date().toISOString(), data: { message: 'A test event from Patron.', subscriptionId: sub.id } });
-    const r = await sendSigned(sub.url, sub.secret, messageId, body, { timeoutMs: this.options.timeoutMs });
+    const r = await this.send(sub.url, sub.secret, messageId, body);
     await this.db.transaction().execute(async (tx) => {
       await this.log(tx, sub.id, messageId, null, 'webhook.test', 1, true, r);
       await audit.record(tx, actor, { action: 'webhook_subscription.tested', entityType: 'webhook_subscription', entityId: sub.id, summary: `Sent a test event to ${sub.url}: ${r.succeeded ? `HTTP ${r.statusCode}` : r.error}` });
@@ -198,7 +221,7 @@ export class OutboundWebhooks {
     if (!a || !matches(sub.activity_types, a.type)) return;
     const data = { id: a.id, customerId: a.customer_id, type: a.type, occurredAt: a.occurred_at, receivedAt: a.received_at, source: a.source, properties: a.properties ?? {} };
     const body = JSON.stringify({ type: a.type, timestamp: a.occurred_at.toISOString(), data });
-    const r = await sendSigned(sub.url, sub.secret, a.id, body, { timeoutMs: this.options.timeoutMs });
+    const r = await this.send(sub.url, sub.secret, a.id, body);
     const disabled = await this.db.transaction().execute(async (tx) => {
       await this.log(tx, sub.id, a.id, a.id, a.type, attempt, false, r);
       if (r.succeeded) {

@@ -12,11 +12,12 @@ export function setupOutbound(deps: IntegrationsDeps) {
   const service = new OutboundWebhooks(deps.db, deps.jobs, {
     // Development (no public URL, or a local one) may post to http://localhost; a deployed server only to https.
     allowLoopbackHttp: !deps.config.publicUrl || isLoopbackUrl(deps.config.publicUrl),
+    allowPrivateTargets: deps.config.webhooksAllowPrivate,
   });
   deps.activities.on('*', service.onActivity);
   deps.jobs.register({
     name: DELIVER_JOB,
-    payload: z.object({ subscriptionId: z.uuid(), activityId: z.uuid() }),
+    payload: z.object({ subscriptionId: z.guid(), activityId: z.guid() }),
     maxAttempts: service.options.maxAttempts,
     handler: async (p, ctx) => service.deliver(p, ctx.attempt),
   });
