@@ -169,6 +169,8 @@ describe('patron CLI', () => {
   it('shares the running server, recovers from kill -9, and stops Postgres on SIGTERM', async () => {
     const dir = dataDir();
     const first = await startServer(dir);
+    // The setup line is logged just after the server starts answering: wait for it.
+    for (let i = 0; i < 100 && !first.log().includes('First-run setup'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(first.log()).toContain('First-run setup');
     const pgPid = postmasterPid(dir)!;
     expect(alive(pgPid)).toBe(true);
@@ -185,6 +187,7 @@ describe('patron CLI', () => {
     await exited(first.child);
     expect(alive(pgPid)).toBe(true);
     const second = await startServer(dir);
+    for (let i = 0; i < 100 && !second.log().includes('Adopted the embedded PostgreSQL'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(second.log()).toContain('Adopted the embedded PostgreSQL');
     expect((await fetch(`${second.url}/api/setup/status`).then((r) => r.json())) as unknown).toEqual({ needsSetup: false });
 
