@@ -35,9 +35,10 @@ function run(args: string[], extra: Record<string, string>): Promise<{ code: num
   });
 }
 
-function parseJson(text: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any -- CLI output in tests
+/** The CLI's --json output, typed by the caller. */
+function parseJson<T>(text: string): T {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as T;
   } catch {
     throw new Error(`not JSON: ${text}`);
   }
@@ -132,19 +133,19 @@ describe('patron CLI', () => {
     const dir = dataDir();
     const created = await run(['user', 'create', '--email', 'Owner@Shop.test', '--role', 'owner', '--password', 'a long password', '--json'], { PATRON_DATA_DIR: dir });
     expect(created.code, created.stderr).toBe(0);
-    expect(parseJson(created.stdout).user).toMatchObject({ email: 'owner@shop.test', role: 'owner' });
+    expect(parseJson<{ user: unknown }>(created.stdout).user).toMatchObject({ email: 'owner@shop.test', role: 'owner' });
     expect(postmasterPid(dir)).toBeUndefined();
     const list = await run(['user', 'list', '--json'], { PATRON_DATA_DIR: dir });
-    expect(parseJson(list.stdout).map((u: { email: string }) => u.email)).toEqual(['owner@shop.test']);
+    expect(parseJson<{ email: string }[]>(list.stdout).map((u) => u.email)).toEqual(['owner@shop.test']);
     const bad = await run(['user', 'create', '--email', 'nope', '--role', 'owner'], { PATRON_DATA_DIR: dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Invalid --email "nope"/);
     const key = await run(['apikey', 'create', '--name', 'ci', '--scopes', 'team:read', '--json'], { PATRON_DATA_DIR: dir });
-    const { key: secret, apiKey } = parseJson(key.stdout) as { key: string; apiKey: { id: string } };
+    const { key: secret, apiKey } = parseJson<{ key: string; apiKey: { id: string } }>(key.stdout);
     expect(secret).toMatch(/^patron_sk_/);
     const revoke = await run(['apikey', 'revoke', apiKey.id], { PATRON_DATA_DIR: dir });
     expect(revoke.code, revoke.stderr).toBe(0);
-    const keys = parseJson((await run(['apikey', 'list', '--json'], { PATRON_DATA_DIR: dir })).stdout) as { revokedAt: string | null }[];
+    const keys = parseJson<{ revokedAt: string | null }[]>((await run(['apikey', 'list', '--json'], { PATRON_DATA_DIR: dir })).stdout);
     expect(keys[0]!.revokedAt).not.toBeNull();
     const migrate = await run(['migrate'], { PATRON_DATA_DIR: dir });
     expect(migrate.stdout).toContain('Database is up to date.');
