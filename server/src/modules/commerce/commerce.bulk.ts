@@ -82,7 +82,7 @@ export class CommerceBulkService {
     this.activities = activities;
   }
 
-  /** Whether the store has any order at all (a first import may set the store currency). */
+  /** Whether the store holds at least one order (a first import may set the store currency). */
   async hasOrders(tx: Tx): Promise<boolean> {
     return !!(await tx.selectFrom('orders').select('id').limit(1).executeTakeFirst());
   }

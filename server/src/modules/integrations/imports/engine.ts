@@ -14,7 +14,7 @@ export interface EngineDeps extends WriterDeps {
   db: Db;
   /** Recomputes every customer's order figures once, after the last batch. */
   refreshCustomerStats(db: Db): Promise<void>;
-  /** Whether the store has any order yet (the first import may set the store currency). */
+  /** Whether the store holds an order yet (the first import may set the store currency). */
   hasOrders(tx: Tx): Promise<boolean>;
   /** Sets the store currency (with its audit entry) in the batch's transaction. */
   adoptCurrency(tx: Tx, currency: string, actor: Actor): Promise<void>;

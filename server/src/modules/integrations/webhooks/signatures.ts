@@ -36,7 +36,7 @@ export function signStandard(key: Buffer, id: string, timestamp: number, body: B
 
 export type StandardVerification = { ok: true } | { ok: false; reason: string };
 
-/** Standard Webhooks verification: any `v1,` signature in the space-separated list must match, and the timestamp be recent. */
+/** Standard Webhooks verification — one `v1,` signature in the space-separated list must match, and the timestamp be recent. */
 export function verifyStandard(
   key: Buffer,
   headers: { id: string | undefined; timestamp: string | undefined; signature: string | undefined },
