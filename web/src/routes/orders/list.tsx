@@ -5,12 +5,12 @@ import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { TableCard } from '../../components/DataTable.tsx';
-import { Empty } from '../../components/Empty.tsx';
+import { Empty, NoMatches } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { ListFooter } from '../../components/ListFooter.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableSkeleton } from '../../components/TableSkeleton.tsx';
+import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { absoluteTime, plural, shortDate } from '../../lib/format.ts';
 import { formatInt, formatMoney } from '../../lib/money.ts';
@@ -117,30 +117,13 @@ function Orders() {
       </Paper>
 
       {list.isPending ? (
-        <TableCard minWidth={0}>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Td>
-                <TableSkeleton rows={8} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </TableCard>
+        <TableLoadingCard rows={8} />
       ) : list.isError ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : orders.length === 0 ? (
         <Paper withBorder radius="md">
           {filtered ? (
-            <Empty
-              icon={<IconFilterOff size={24} />}
-              title="No orders match"
-              description="Search finds an order by its exact number (or the start of it) or by the customer’s full email address."
-              action={
-                <Button variant="default" onClick={clear}>
-                  Clear filters
-                </Button>
-              }
-            />
+            <NoMatches title="No orders match" description="Search finds an order by its exact number (or the start of it) or by the customer’s full email address." onClear={clear} />
           ) : (
             <Empty icon={<IconReceiptOff size={24} />} title="No orders yet" description="Orders arrive from your store connection, an import, or the REST API (POST /api/orders)." />
           )}

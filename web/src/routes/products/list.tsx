@@ -1,16 +1,16 @@
-import { Anchor, Badge, Button, CloseButton, Group, Paper, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, CloseButton, Group, Paper, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconFilterOff, IconPackageOff, IconSearch } from '@tabler/icons-react';
+import { IconPackageOff, IconSearch } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { TableCard } from '../../components/DataTable.tsx';
-import { Empty } from '../../components/Empty.tsx';
+import { Empty, NoMatches } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { ListFooter } from '../../components/ListFooter.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableSkeleton } from '../../components/TableSkeleton.tsx';
+import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { formatMoney } from '../../lib/money.ts';
 import { useProducts } from '../../modules/commerce/api.ts';
@@ -78,30 +78,13 @@ function Products() {
       </Paper>
 
       {list.isPending ? (
-        <TableCard minWidth={0}>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Td>
-                <TableSkeleton rows={8} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </TableCard>
+        <TableLoadingCard rows={8} />
       ) : list.isError ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : products.length === 0 ? (
         <Paper withBorder radius="md">
           {filtered ? (
-            <Empty
-              icon={<IconFilterOff size={24} />}
-              title="No products match"
-              description="Search looks for words in the title, or an exact SKU or external id."
-              action={
-                <Button variant="default" onClick={clear}>
-                  Clear search
-                </Button>
-              }
-            />
+            <NoMatches title="No products match" description="Search looks for words in the title, or an exact SKU or external id." onClear={clear} clearLabel="Clear search" />
           ) : (
             <Empty
               icon={<IconPackageOff size={24} />}

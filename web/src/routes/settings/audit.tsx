@@ -4,13 +4,13 @@ import { IconChevronDown, IconChevronRight, IconClipboardList, IconFilterOff, Ic
 import { Fragment, useState } from 'react';
 import type { ReactNode } from 'react';
 import { TableCard } from '../../components/DataTable.tsx';
-import { Empty } from '../../components/Empty.tsx';
+import { Empty, NoMatches } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { Detail } from '../../components/Detail.tsx';
 import { JsonBlock } from '../../components/JsonBlock.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableSkeleton } from '../../components/TableSkeleton.tsx';
+import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { absoluteTime } from '../../lib/format.ts';
@@ -113,30 +113,13 @@ function AuditLog() {
       </Paper>
 
       {log.isPending ? (
-        <TableCard minWidth={0}>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Td>
-                <TableSkeleton rows={8} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </TableCard>
+        <TableLoadingCard rows={8} />
       ) : log.isError ? (
         <ErrorState error={log.error} onRetry={() => void log.refetch()} />
       ) : entries.length === 0 ? (
         <Paper withBorder radius="md">
           {filtered ? (
-            <Empty
-              icon={<IconFilterOff size={24} />}
-              title="No entries match these filters"
-              description="Try another action, a wider date range or fewer search words."
-              action={
-                <Button variant="default" onClick={clear}>
-                  Clear filters
-                </Button>
-              }
-            />
+            <NoMatches title="No entries match these filters" description="Try another action, a wider date range or fewer search words." onClear={clear} />
           ) : (
             <Empty
               icon={<IconClipboardList size={24} />}

@@ -13,7 +13,7 @@ import { JsonBlock } from '../../components/JsonBlock.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableSkeleton } from '../../components/TableSkeleton.tsx';
+import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { absoluteTime } from '../../lib/format.ts';
@@ -150,15 +150,7 @@ function Jobs() {
       </Paper>
 
       {jobs.isPending ? (
-        <TableCard minWidth={0}>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Td>
-                <TableSkeleton rows={6} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </TableCard>
+        <TableLoadingCard rows={6} />
       ) : jobs.isError ? (
         <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />
       ) : items.length === 0 ? (

@@ -11,7 +11,7 @@ import { ErrorState } from '../../components/ErrorState.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableSkeleton } from '../../components/TableSkeleton.tsx';
+import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { ROLE_COLORS, roleLabel } from '../../lib/permissions.ts';
@@ -208,15 +208,7 @@ function Team() {
       />
 
       {users.isPending ? (
-        <TableCard>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Td>
-                <TableSkeleton rows={4} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </TableCard>
+        <TableLoadingCard rows={4} />
       ) : users.isError ? (
         <ErrorState error={users.error} onRetry={() => void users.refetch()} />
       ) : list.length <= 1 && writable ? (
