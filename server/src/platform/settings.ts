@@ -1,6 +1,18 @@
 import type { Executor } from './db/db.ts';
 import { z } from 'zod';
 
+export interface SettingsTable {
+  key: string;
+  value: unknown;
+  updated_at: Date;
+}
+
+declare module './db/types.ts' {
+  interface Database {
+    settings: SettingsTable;
+  }
+}
+
 /** Store-wide settings every module may read. */
 export const storeSettingsSchema = z.object({
   name: z.string().trim().min(1).max(200).default('My store'),
@@ -23,6 +35,10 @@ export async function putSetting(db: Executor, key: string, value: unknown): Pro
     .values({ key, value: JSON.stringify(value), updated_at: new Date() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: new Date() }))
     .execute();
+}
+
+export async function deleteSetting(db: Executor, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
 }
 
 export async function getStoreSettings(db: Executor): Promise<StoreSettings> {

@@ -41,18 +41,11 @@ export interface ApiKeysTable {
   revoked_at: Date | null;
 }
 
-export interface SettingsTable {
-  key: string;
-  value: unknown;
-  updated_at: Date;
-}
-
 declare module '../../platform/db/types.ts' {
   interface Database {
     users: UsersTable;
     sessions: SessionsTable;
     api_keys: ApiKeysTable;
-    settings: SettingsTable;
   }
 }
 
@@ -101,17 +94,6 @@ export const usersRepo = {
 
   deleteExpiredSessions: (db: Executor) => db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst(),
 
-  getSetting: async (db: Executor, key: string) =>
-    (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value,
-
-  putSetting: (db: Executor, key: string, value: unknown) =>
-    db
-      .insertInto('settings')
-      .values({ key, value: JSON.stringify(value), updated_at: new Date() })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: new Date() }))
-      .execute(),
-
-  deleteSetting: (db: Executor, key: string) => db.deleteFrom('settings').where('key', '=', key).execute(),
 
   listApiKeys: (db: Executor) => db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute(),
 

@@ -9,6 +9,7 @@ import {
   API_KEY_SCOPES, isPermission, PUBLIC_KEY_SCOPES, ROLE_PERMISSIONS, ROLES, type Permission, type Role,
 } from '../../platform/http/rbac.ts';
 import { newId } from '../../platform/ids.ts';
+import { deleteSetting, getSetting } from '../../platform/settings.ts';
 import { usersRepo, type ApiKeyRow, type UserRow } from './users.repo.ts';
 import type { ApiKey, User } from './users.schemas.ts';
 
@@ -63,17 +64,17 @@ export class UsersService implements Authenticator {
   /** The one-time token that guards first-run setup; undefined once an owner exists. */
   async setupToken(): Promise<string | undefined> {
     if (!(await this.needsSetup())) return undefined;
-    const existing = await usersRepo.getSetting(this.db, SETUP_TOKEN_KEY);
+    const existing = await getSetting(this.db, SETUP_TOKEN_KEY);
     if (typeof existing === 'string') return existing;
     const token = randomToken(18);
     // Several processes may start at once: the first token written wins.
     await this.db.insertInto('settings').values({ key: SETUP_TOKEN_KEY, value: JSON.stringify(token), updated_at: new Date() }).onConflict((oc) => oc.column('key').doNothing()).execute();
-    const stored = await usersRepo.getSetting(this.db, SETUP_TOKEN_KEY);
+    const stored = await getSetting(this.db, SETUP_TOKEN_KEY);
     return typeof stored === 'string' ? stored : token;
   }
 
   async setup(input: { token: string; email: string; name: string; password: string }, client: ClientInfo): Promise<{ user: User; session: NewSession }> {
-    const expected = await usersRepo.getSetting(this.db, SETUP_TOKEN_KEY);
+    const expected = await getSetting(this.db, SETUP_TOKEN_KEY);
     if (!(await this.needsSetup())) throw conflict('Patron is already set up. Log in instead.', 'already-set-up');
     if (typeof expected !== 'string' || !safeEqual(expected, input.token)) {
       throw new HttpError(403, 'invalid-setup-token', 'Wrong setup token', 'The setup token does not match. Copy it from the line "First-run setup" in the server log.');
@@ -86,7 +87,7 @@ export class UsersService implements Authenticator {
       const row = await usersRepo.insert(tx, {
         id: newId(), email: input.email, name: input.name, role: 'owner', password_hash: passwordHash, status: 'active', invite_token_hash: null, invite_expires_at: null, last_login_at: new Date(),
       });
-      await usersRepo.deleteSetting(tx, SETUP_TOKEN_KEY);
+      await deleteSetting(tx, SETUP_TOKEN_KEY);
       const actor: Actor = { type: 'user', id: row.id, label: row.email, ip: client.ip };
       await audit.record(tx, actor, { action: 'setup.completed', entityType: 'user', entityId: row.id, summary: `Created the owner account ${row.email}`, after: toUser(row) });
       const session = await this.createSession(tx, row.id, client);
@@ -102,7 +103,7 @@ export class UsersService implements Authenticator {
       const row = await usersRepo.insert(tx, {
         id: newId(), email: input.email, name: input.name, role: input.role, password_hash: passwordHash, status: 'active', invite_token_hash: null, invite_expires_at: null,
       });
-      await usersRepo.deleteSetting(tx, SETUP_TOKEN_KEY);
+      await deleteSetting(tx, SETUP_TOKEN_KEY);
       await audit.record(tx, actor, { action: 'user.created', entityType: 'user', entityId: row.id, summary: `Created ${input.role} ${row.email}`, after: toUser(row) });
       return toUser(row);
     });
