@@ -50,15 +50,27 @@ export interface Activity {
 /** Runs inside the appending transaction: typically enqueues the jobs the activity causes. */
 export type ActivityListener = (tx: Tx, activity: Activity) => Promise<void>;
 
+/** Runs inside the appending transaction with every activity one append stored. */
+export type BatchListener = (tx: Tx, activities: Activity[]) => Promise<void>;
+
 /** The customer activity stream: append inside a business transaction, listeners run in the same one. */
 export class Activities {
   private listeners = new Map<string, ActivityListener[]>();
+  private batchListeners: BatchListener[] = [];
 
   /** Listens to one type, or to every type with '*'. */
   on(type: ActivityType | '*', listener: ActivityListener): void {
     const list = this.listeners.get(type) ?? [];
     list.push(listener);
     this.listeners.set(type, list);
+  }
+
+  /**
+   * Listens to every append as one batch (a tracking batch, an import chunk): for work that must stay
+   * one statement per batch, not one per activity (segment membership marks customers to re-evaluate).
+   */
+  onBatch(listener: BatchListener): void {
+    this.batchListeners.push(listener);
   }
 
   /** Appends activities; returns those newly stored (a repeated dedupe key is skipped). */
@@ -92,6 +104,7 @@ export class Activities {
       const a = items[i]!;
       out.push({ id: r.id, customerId: r.customer_id, type: r.type, occurredAt: r.occurred_at, receivedAt: now, source: r.source, properties: a.properties ?? {}, context: a.context ?? null, dedupeKey: r.dedupe_key });
     });
+    if (out.length) for (const l of this.batchListeners) await l(tx, out);
     for (const activity of out) {
       for (const l of [...(this.listeners.get(activity.type) ?? []), ...(this.listeners.get('*') ?? [])]) {
         await l(tx, activity);
