@@ -82,17 +82,19 @@ export async function generateStore(db: Db, o: GenerateOptions): Promise<{ custo
       create temp table gen_orders as
       select md5('o' || c.id || k)::uuid as id, c.id as customer_id, k,
         greatest(c.created_at, ${until}::timestamptz - interval '730 days') + (random() * (${until}::timestamptz - greatest(c.created_at, ${until}::timestamptz - interval '730 days'))) as placed_at
-      from customers c
-      cross join lateral generate_series(1, least(60, floor(1 / power(1 - random() * 0.999, 1 / 1.3))::int)) k
-      where c.source = 'synthetic' and random() < 0.72`.execute(conn);
+      from (select id, created_at, least(60, floor(1 / power(1 - random() * 0.999, 1 / 1.3))::int) as n
+            from customers where source = 'synthetic' and random() < 0.72) c
+      cross join lateral generate_series(1, c.n) k`.execute(conn);
     // Seasonality: move a share of summer orders into the November–December peak.
     await sql`update gen_orders set placed_at = placed_at + interval '4 months' where extract(month from placed_at) in (7, 8) and random() < 0.35 and placed_at + interval '4 months' < ${until}`.execute(conn);
     await sql`
       create temp table gen_lines as
-      select md5('l' || o.id || j)::uuid as id, o.id as order_id, j as position, p.id as product_id, p.sku, p.title, r.q as quantity, p.price as unit_price, r.q * p.price as total
-      from gen_orders o
-      cross join lateral generate_series(1, 1 + floor(power(random(), 2) * 4)::int) j
-      cross join lateral (select 1 + floor(power(random(), 2.2) * ${products})::int as pi, 1 + floor(power(random(), 3) * 6)::int as q) r
+      -- Volatile random() in a sub-select's output list runs once per row; in an uncorrelated
+      -- LATERAL it may run once for the whole statement (every order the same).
+      select md5('l' || r.order_id || r.j)::uuid as id, r.order_id, r.j as position, p.id as product_id, p.sku, p.title, r.q as quantity, p.price as unit_price, r.q * p.price as total
+      from (select o0.order_id, g.j, 1 + floor(power(random(), 2.2) * ${products})::int as pi, 1 + floor(power(random(), 3) * 6)::int as q
+            from (select id as order_id, 1 + floor(power(random(), 2) * 4)::int as nl from gen_orders) o0
+            cross join lateral generate_series(1, o0.nl) g(j)) r
       join products p on p.external_id = 'P' || r.pi and p.source = 'synthetic'`.execute(conn);
     await sql`
       insert into orders (id, source, external_id, customer_id, number, email, status, financial_status, fulfillment_status, currency, subtotal, shipping_total, total, item_count, placed_at, created_at, updated_at)
@@ -123,7 +125,7 @@ export async function generateStore(db: Db, o: GenerateOptions): Promise<{ custo
       from customers c
       left join gen_counts g on g.customer_id = c.id
       cross join lateral generate_series(1, coalesce(g.n, 0) * 7 / 3 + case when random() < 0.3 then 1 else 0 end) k
-      cross join lateral (select greatest(c.created_at, ${until}::timestamptz - interval '730 days') + random() * interval '700 days' as t) d
+      cross join lateral (select greatest(c.created_at, ${until}::timestamptz - interval '730 days') + random() * (${until}::timestamptz - greatest(c.created_at, ${until}::timestamptz - interval '730 days')) as t) d
       where c.source = 'synthetic' and d.t < ${until}`.execute(conn);
     await sql`drop table gen_orders, gen_counts, gen_lines`.execute(conn);
   });
