@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Activities } from '../../platform/activities/activities.ts';
+import type { Activities, NewActivity } from '../../platform/activities/activities.ts';
 import { audit, type Actor } from '../../platform/audit/audit.ts';
-import type { Db } from '../../platform/db/db.ts';
+import type { Db, Tx } from '../../platform/db/db.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/http/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
@@ -74,14 +74,32 @@ export class CustomerEditService {
 
   async bulkTag(actor: Actor, ids: string[], add: string[], remove: string[]): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
-      const r = await sql`
-        update customers set updated_at = now(),
-          tags = (select coalesce(array_agg(distinct t order by t), '{}') from unnest(tags || ${add}::text[]) t where t <> all(${remove}::text[]))
-        where id = any(${ids}::uuid[]) and merged_into is null`.execute(tx);
-      const n = Number(r.numAffectedRows ?? 0);
-      await audit.record(tx, actor, { action: 'customer.bulk_tagged', entityType: 'customer', summary: `Tagged ${n} customers${add.length ? ` +${add.join(', +')}` : ''}${remove.length ? ` −${remove.join(', −')}` : ''}`, after: { ids: ids.slice(0, 100), add, remove } });
+      const n = await this.bulkTagInTx(tx, actor, ids, add, remove);
+      await audit.record(tx, actor, { action: 'customer.bulk_tagged', entityType: 'customer', summary: `Tagged ${n} customers${tagSummary(add, remove)}`, after: { ids: ids.slice(0, 100), add, remove } });
       return n;
     });
+  }
+
+  /**
+   * Adds and removes tags on these customers in `tx` (no audit: callers audit the whole action). Only
+   * profiles whose tag set really changes are written, and each gets a Profile Updated activity. Returns how many.
+   */
+  async bulkTagInTx(tx: Tx, actor: Actor, ids: string[], add: string[], remove: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const r = await sql<{ id: string; added: string[]; removed: string[] }>`
+      with n as (
+        select c.id, c.tags as before,
+          (select coalesce(array_agg(distinct t order by t), '{}') from unnest(c.tags || ${add}::text[]) t where t <> all(${remove}::text[])) as tags
+        from customers c where c.id = any(${ids}::uuid[]) and c.merged_into is null
+      )
+      update customers c set updated_at = now(), tags = n.tags
+      from n where c.id = n.id and not (n.tags @> n.before and n.before @> n.tags)
+      returning c.id,
+        array(select t from unnest(n.tags) t where t <> all(n.before)) as added,
+        array(select t from unnest(n.before) t where t <> all(n.tags)) as removed`.execute(tx);
+    const acts: NewActivity[] = r.rows.map((row) => ({ customerId: row.id, type: 'Profile Updated', source: 'ui', properties: { changed: ['tags'], tagsAdded: row.added, tagsRemoved: row.removed, by: actor.label, bulk: true } }));
+    for (let k = 0; k < acts.length; k += 1000) await this.activities.append(tx, acts.slice(k, k + 1000));
+    return r.rows.length;
   }
 
   async addNote(actor: Actor, customerId: string, body: string) {
@@ -180,6 +198,10 @@ export class CustomerEditService {
     await this.db.deleteFrom('customer_views').where('id', '=', id).execute();
     await audit.record(this.db, actor, { action: 'customer_view.deleted', entityType: 'customer_view', entityId: id, summary: `Deleted customer view "${v.name}"` });
   }
+}
+
+export function tagSummary(add: string[], remove: string[]): string {
+  return `${add.length ? ` +${add.join(', +')}` : ''}${remove.length ? ` −${remove.join(', −')}` : ''}`;
 }
 
 function noteOut(r: { id: string; customer_id: string; author_id: string | null; author_label: string; body: string; mentions: string[]; created_at: Date }) {

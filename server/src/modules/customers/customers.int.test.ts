@@ -86,7 +86,7 @@ describe('customers list and search', () => {
 describe('editing', () => {
   it('bulk-tags, and tags filter the list', async () => {
     const res = await app.patron.http!.inject({ method: 'POST', url: '/api/customers/bulk-tag', headers: s.headers, payload: { ids: [ids.Alice, ids.Bob], add: ['vip', 'newsletter'] } });
-    expect(res.json()).toEqual({ updated: 2 });
+    expect(res.json()).toEqual({ updated: 2, job: null });
     await app.patron.http!.inject({ method: 'POST', url: '/api/customers/bulk-tag', headers: s.headers, payload: { ids: [ids.Bob], remove: ['newsletter'] } });
     const vip = (await get('/api/customers?tag=vip&sort=name_asc')).json().items.map((c: { firstName: string }) => c.firstName);
     expect(vip).toEqual(['Alice', 'Bob']);

@@ -1,5 +1,5 @@
 import { sql, type SqlBool, type Expression } from 'kysely';
-import type { Executor } from '../../platform/db/db.ts';
+import type { Db, Executor } from '../../platform/db/db.ts';
 import { badRequest } from '../../platform/http/problem.ts';
 import type { CustomerFilter } from './customers.schemas.ts';
 import type { CustomerRow } from './customers.repo.ts';
@@ -71,7 +71,56 @@ export function filterConditions(f: CustomerFilter, identityIds: string[] = []):
   if (f.maxSpent !== undefined) where.push(sql<SqlBool>`c.total_spent <= ${f.maxSpent}`);
   if (f.lastOrderFrom) where.push(sql<SqlBool>`c.last_order_at >= ${f.lastOrderFrom}`);
   if (f.lastOrderTo) where.push(sql<SqlBool>`c.last_order_at < ${f.lastOrderTo}`);
+  for (const [channel, v] of [['email', f.emailConsent], ['sms', f.smsConsent]] as const) {
+    if (!v) continue;
+    // customer_consents_status_idx (channel, status, customer_id) answers both forms.
+    const status = v === 'not_subscribed' ? 'subscribed' : v;
+    const has = sql<SqlBool>`exists (select 1 from customer_consents cc where cc.customer_id = c.id and cc.channel = ${channel} and cc.status = ${status})`;
+    where.push(v === 'not_subscribed' ? sql<SqlBool>`not ${has}` : has);
+  }
   return where;
+}
+
+/** Whether a filter narrows the list (the search, tags, ranges, consent), as opposed to listing everyone. */
+export function isFiltered(f: CustomerFilter): boolean {
+  const { includeAnonymous: _all, ...rest } = f;
+  return Object.values(rest).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+}
+
+const EXACT_BUDGET_MS = { unfiltered: 250, filtered: 3000 };
+
+/**
+ * How many customers match. Counted exactly within a time budget (a quarter second for everyone,
+ * three seconds for a filter), so the count never holds the database for long; past it, the planner's
+ * estimate, labelled approximate. A separate request from the list, so the list never waits for it.
+ */
+export async function countCustomers(db: Db, f: CustomerFilter, budgetMs = isFiltered(f) ? EXACT_BUDGET_MS.filtered : EXACT_BUDGET_MS.unfiltered): Promise<{ count: number; approximate: boolean }> {
+  const where = sql.join(filterConditions(f, await identityMatches(db, f.q)), sql` and `);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      await sql.raw(`set local statement_timeout = ${Math.max(1, Math.round(budgetMs))}`).execute(tx);
+      const r = await sql<{ n: string }>`select count(*) as n from customers c where ${where}`.execute(tx);
+      return { count: Number(r.rows[0]?.n ?? 0), approximate: false };
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code !== '57014') throw e; // query_canceled: over budget
+    return estimateCustomers(db, f);
+  }
+}
+
+/** The planner's estimate of how many customers match (from the table statistics; no rows read). */
+export async function estimateCustomers(db: Executor, f: CustomerFilter): Promise<{ count: number; approximate: true }> {
+  const where = sql.join(filterConditions(f, await identityMatches(db, f.q)), sql` and `);
+  const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`explain (format json) select 1 from customers c where ${where}`.execute(db);
+  return { count: Math.round(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0), approximate: true };
+}
+
+/** Ids of the customers matching a filter after `afterId`, in id order (bulk jobs walk the set in chunks). */
+export async function customerIdsAfter(db: Executor, f: CustomerFilter, afterId: string | null, limit: number): Promise<string[]> {
+  const where = filterConditions(f, await identityMatches(db, f.q));
+  if (afterId) where.push(sql<SqlBool>`c.id > ${afterId}::uuid`);
+  const rows = await sql<{ id: string }>`select c.id from customers c where ${sql.join(where, sql` and `)} order by c.id limit ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
 }
 
 /** One page of customers matching the filter, in the chosen order. */

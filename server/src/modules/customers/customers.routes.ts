@@ -8,18 +8,19 @@ import type { ZodApp } from '../../platform/http/server.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import { fromMinor } from '../../platform/money.ts';
 import {
-  bulkTagBodySchema, createNoteBodySchema, createViewBodySchema, customerDetailSchema, customerListQuerySchema, customerPageSchema, idOnly,
+  createNoteBodySchema, createViewBodySchema, customerDetailSchema, customerListQuerySchema, customerPageSchema, idOnly,
   mergeBodySchema, mergeRecordSchema, noteSchema, savedViewSchema, updateCustomerBodySchema, upsertCustomerBodySchema,
 } from './customers.schemas.ts';
 import { csvCell, listCustomers } from './customers.query.ts';
+import type { ConsentService } from './consent.service.ts';
 import type { CustomerEditService } from './customers.edit.service.ts';
 import { toCustomer, type CustomersService } from './customers.service.ts';
 
 const tags = ['Customers'];
 const activityOut = z.object({ id: z.string(), type: z.string(), occurredAt: z.date(), receivedAt: z.date(), source: z.string(), properties: z.record(z.string(), z.unknown()) });
 
-export function customerRoutes(app: ZodApp, deps: { db: Db; customers: CustomersService; edits: CustomerEditService; activities: Activities }): void {
-  const { db, customers, edits, activities } = deps;
+export function customerRoutes(app: ZodApp, deps: { db: Db; customers: CustomersService; edits: CustomerEditService; consent: ConsentService; activities: Activities }): void {
+  const { db, customers, edits, consent, activities } = deps;
 
   app.get('/api/customers', { config: { access: 'customers:read' }, schema: { tags, summary: 'Search and filter customers (cursor-paginated)', querystring: customerListQuerySchema, response: { 200: customerPageSchema } } },
     async (req) => {
@@ -33,16 +34,23 @@ export function customerRoutes(app: ZodApp, deps: { db: Db; customers: Customers
     async (req, reply) => {
       const b = req.body;
       const actor = actorOf(req);
-      const res = await db.transaction().execute((tx) => customers.resolve(tx, {
-        identities: [
-          ...(b.externalIds ?? []).map((e) => ({ kind: 'external' as const, source: e.source, value: e.id, verified: true })),
-          ...(b.emails ?? []).map((e) => ({ kind: 'email' as const, value: e, verified: true })),
-          ...(b.phones ?? []).map((p) => ({ kind: 'phone' as const, value: p, verified: true })),
-          ...(b.email ? [{ kind: 'email' as const, value: b.email, verified: true }] : []),
-          ...(b.phone ? [{ kind: 'phone' as const, value: b.phone, verified: true }] : []),
-        ],
-        profile: b, source: 'api', actor,
-      }));
+      const res = await db.transaction().execute(async (tx) => {
+        const r = await customers.resolve(tx, {
+          identities: [
+            ...(b.externalIds ?? []).map((e) => ({ kind: 'external' as const, source: e.source, value: e.id, verified: true })),
+            ...(b.emails ?? []).map((e) => ({ kind: 'email' as const, value: e, verified: true })),
+            ...(b.phones ?? []).map((p) => ({ kind: 'phone' as const, value: p, verified: true })),
+            ...(b.email ? [{ kind: 'email' as const, value: b.email, verified: true }] : []),
+            ...(b.phone ? [{ kind: 'phone' as const, value: b.phone, verified: true }] : []),
+          ],
+          profile: b, source: 'api', actor,
+        });
+        const given = Object.entries(b.consent ?? {}).filter((e): e is ['email' | 'sms', 'subscribed' | 'unsubscribed' | 'pending'] => e[1] !== undefined);
+        await consent.setMany(tx, given.map(([channel, status]) => ({
+          customerId: r.customerId, channel, status, source: 'api', method: 'api', actor, evidence: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, form: 'REST API upsert' },
+        })));
+        return r;
+      });
       return reply.status(res.created ? 201 : 200).send(await customers.get(res.customerId));
     });
 
@@ -70,9 +78,6 @@ export function customerRoutes(app: ZodApp, deps: { db: Db; customers: Customers
       const rows = await sql<{ tag: string; count: number }>`select t as tag, count(*)::int as count from customers, unnest(tags) t where merged_into is null group by t order by count desc, t limit 500`.execute(db);
       return { items: rows.rows };
     });
-
-  app.post('/api/customers/bulk-tag', { config: { access: 'customers:write' }, schema: { tags, summary: 'Add and remove tags on many customers', body: bulkTagBodySchema, response: { 200: z.object({ updated: z.number() }) } } },
-    async (req) => ({ updated: await edits.bulkTag(actorOf(req), req.body.ids, req.body.add, req.body.remove) }));
 
   app.post('/api/customers/merge', { config: { access: 'customers:write' }, schema: { tags, summary: 'Merge two profiles; the survivor keeps everything of both', body: mergeBodySchema, response: { 200: customerDetailSchema } } },
     async (req) => customers.merge(actorOf(req), req.body.survivorId, req.body.mergedId, req.body.choose));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerConsentSchema, upsertConsentSchema } from './consent.schemas.ts';
 
 // Shared with the web client and other modules: the customers API's shapes.
 
@@ -49,6 +50,8 @@ export const upsertCustomerBodySchema = profileFieldsSchema.extend({
   externalIds: z.array(z.strictObject({ source: z.string().trim().min(1).max(50), id: z.string().trim().min(1).max(200) })).max(20).optional(),
   emails: z.array(z.string().trim().toLowerCase().pipe(z.email())).max(20).optional(),
   phones: z.array(z.string().trim().max(50)).max(20).optional(),
+  /** Marketing consent the caller collected, per channel (recorded in the consent ledger, method "api"). */
+  consent: upsertConsentSchema.optional(),
 }).refine((b) => b.email || b.phone || b.externalIds?.length || b.emails?.length || b.phones?.length, {
   message: 'send at least one of email, phone, emails, phones or externalIds, so the customer can be found again',
 });
@@ -87,7 +90,7 @@ export const customerSchema = z.object({
 });
 export type Customer = z.infer<typeof customerSchema>;
 
-export const customerDetailSchema = customerSchema.extend({ identities: z.array(identitySchema) });
+export const customerDetailSchema = customerSchema.extend({ identities: z.array(identitySchema), consent: customerConsentSchema });
 export type CustomerDetail = z.infer<typeof customerDetailSchema>;
 
 export const customerSortSchema = z.enum(['created_desc', 'last_order_desc', 'total_spent_desc', 'order_count_desc', 'name_asc']);
@@ -103,6 +106,9 @@ export const customerFilterSchema = z.strictObject({
   lastOrderFrom: z.coerce.date({ error: 'must be a date (ISO 8601)' }).optional(),
   lastOrderTo: z.coerce.date({ error: 'must be a date (ISO 8601)' }).optional(),
   includeAnonymous: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** Email marketing consent: subscribed, or not subscribed (none, unsubscribed or pending); unsubscribed and pending exactly. */
+  emailConsent: z.enum(['subscribed', 'not_subscribed', 'unsubscribed', 'pending'], { error: 'must be subscribed, not_subscribed, unsubscribed or pending' }).optional(),
+  smsConsent: z.enum(['subscribed', 'not_subscribed', 'unsubscribed', 'pending'], { error: 'must be subscribed, not_subscribed, unsubscribed or pending' }).optional(),
 });
 export type CustomerFilter = z.infer<typeof customerFilterSchema>;
 
@@ -132,10 +138,40 @@ export const mergeRecordSchema = z.object({
 });
 
 export const bulkTagBodySchema = z.strictObject({
-  ids: z.array(z.guid()).min(1).max(10_000),
+  /** The selected customers… */
+  ids: z.array(z.guid()).min(1).max(10_000).optional(),
+  /** …or everyone matching this filter (a background job when there are more than 1,000). */
+  filter: customerFilterSchema.optional(),
   add: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
   remove: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
-}).refine((b) => b.add.length + b.remove.length > 0, { message: 'send tags to add or remove' });
+}).refine((b) => b.add.length + b.remove.length > 0, { message: 'send tags to add or remove' })
+  .refine((b) => (b.ids === undefined) !== (b.filter === undefined), { message: 'send either ids (the selected customers) or filter (everyone matching it), not both', path: ['ids'] });
+
+/** A change to every customer matching a filter, and how far it got. */
+export const bulkJobSchema = z.object({
+  id: z.string(),
+  kind: z.literal('tag'),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  add: z.array(z.string()),
+  remove: z.array(z.string()),
+  filter: z.record(z.string(), z.unknown()),
+  /** Customers matching when it started. */
+  total: z.number(),
+  processed: z.number(),
+  /** Customers whose tags changed. */
+  changed: z.number(),
+  error: z.string().nullable(),
+  actorLabel: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  finishedAt: z.date().nullable(),
+});
+export type BulkJob = z.infer<typeof bulkJobSchema>;
+
+export const bulkTagResultSchema = z.object({ updated: z.number(), job: bulkJobSchema.nullable() });
+
+/** How many customers match: exact, or (labelled) the planner's estimate when counting would take too long. */
+export const customerCountSchema = z.object({ count: z.number(), approximate: z.boolean() });
 
 export const attributeDefinitionSchema = z.object({ key: z.string(), label: z.string(), type: z.enum(['text', 'number', 'boolean', 'date', 'list']), options: z.array(z.string()), createdAt: z.date() });
 export const createAttributeBodySchema = z.strictObject({

@@ -6,6 +6,7 @@ import { HttpError, notFound } from '../../platform/http/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import type { Customer, CustomerDetail, ProfileFields } from './customers.schemas.ts';
+import { consentRepo } from './consent.repo.ts';
 import { customersRepo, type CustomerRow, type IdentityRow } from './customers.repo.ts';
 import { claimJoins, KIND_STRENGTH, normaliseClaims, normaliseEmail, normalisePhone, type IdentityClaim, type NormalisedIdentity } from './identity.ts';
 
@@ -228,7 +229,7 @@ export class CustomersService {
     const { currency } = await getStoreSettings(db);
     const identities = await customersRepo.identitiesOf(db, id);
     const ext = identities.find((i) => i.kind === 'external' || i.kind === 'user_id');
-    return { ...toCustomer({ ...row, ref: ext ? `${ext.source} ${ext.value}` : null }, currency), identities: identities.map(identityOut) };
+    return { ...toCustomer({ ...row, ref: ext ? `${ext.source} ${ext.value}` : null }, currency), identities: identities.map(identityOut), consent: await consentRepo.stateOf(db, id) };
   }
 
   /** Recomputes order count, total spent, refunds, first/last order for these customers (commerce calls it). */

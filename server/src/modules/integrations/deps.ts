@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/db.ts';
 import type { Jobs } from '../../platform/jobs/jobs.ts';
 import type { CommerceService } from '../commerce/commerce.service.ts';
 import type { CustomersService } from '../customers/customers.service.ts';
+import type { ConsentService } from '../customers/index.ts';
 
 /** What the integrations module needs from the rest of Patron. */
 export interface IntegrationsDeps {
@@ -13,6 +14,8 @@ export interface IntegrationsDeps {
   jobs: Jobs;
   activities: Activities;
   customers: CustomersService;
+  /** Marketing consent from store webhooks and files goes through its rules. */
+  consent: ConsentService;
   commerce: CommerceService;
   log?: Logger;
 }

@@ -5,8 +5,8 @@ import { useIsMobile } from '../../components/useIsMobile.ts';
 import { countryOptions } from '../../lib/geo.ts';
 import { currencySymbol } from '../../lib/money.ts';
 import { useTags } from './api.ts';
-import { activeFilterCount, filterProblems, SORTS } from './filters.ts';
-import type { CustomerSort, ListSearch } from './filters.ts';
+import { activeFilterCount, EMAIL_CONSENT_OPTIONS, filterProblems, SORTS } from './filters.ts';
+import type { CustomerSort, EmailConsentFilter, ListSearch } from './filters.ts';
 
 /** Search, filters and sort of the customer list. `value` is the draft the page debounces into the address bar. */
 export function CustomerFilters({ value, onChange, onClear, currency }: {
@@ -16,12 +16,12 @@ export function CustomerFilters({ value, onChange, onClear, currency }: {
   currency: string;
 }) {
   const tags = useTags();
-  const more = value.minOrders !== undefined || value.maxOrders !== undefined || Boolean(value.minSpent || value.maxSpent || value.from || value.to);
+  const more = value.minOrders !== undefined || value.maxOrders !== undefined || Boolean(value.minSpent || value.maxSpent || value.from || value.to || value.emailConsent);
   const mobile = useIsMobile();
   const [open, setOpen] = useState(more);
   const problems = filterProblems(value, currency);
   const count = activeFilterCount(value);
-  const moreCount = [value.minOrders !== undefined || value.maxOrders !== undefined, value.minSpent || value.maxSpent, value.from || value.to].filter(Boolean).length;
+  const moreCount = [value.minOrders !== undefined || value.maxOrders !== undefined, value.minSpent || value.maxSpent, value.from || value.to, value.emailConsent].filter(Boolean).length;
   const filtered = count > 0 || Boolean(value.q?.trim());
   const symbol = currencySymbol(currency);
 
@@ -183,6 +183,17 @@ export function CustomerFilters({ value, onChange, onClear, currency }: {
               value={value.to ?? ''}
               min={value.from || undefined}
               onChange={(e) => onChange({ to: e.currentTarget.value || undefined }, { immediate: true })}
+            />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 2 }}>
+            <Select
+              label="Email marketing"
+              placeholder="Anyone"
+              data={EMAIL_CONSENT_OPTIONS.map((o) => ({ value: o.value, label: o.label }))}
+              value={value.emailConsent ?? null}
+              onChange={(v) => onChange({ emailConsent: (v as EmailConsentFilter | null) ?? undefined }, { immediate: true })}
+              clearable
+              comboboxProps={{ withinPortal: true }}
             />
           </Grid.Col>
         </Grid>

@@ -170,8 +170,13 @@ export function activitySummary(a: Activity): string {
       const moved = typeof p.moved === 'object' && p.moved ? movedSummary(p.moved as Record<string, unknown>) : '';
       return join(`Merged another profile into this one${s(p.reason) === 'manual' ? ' by hand' : s(p.reason) ? ` (${s(p.reason)})` : ''}`, moved || undefined);
     }
-    case 'Consent Changed':
-      return join('Consent changed', s(p.category) ?? s(p.purpose), typeof p.granted === 'boolean' ? (p.granted ? 'granted' : 'withdrawn') : s(p.status));
+    case 'Consent Changed': {
+      const channel = s(p.channel) === 'sms' ? 'SMS marketing' : s(p.channel) === 'email' ? 'Email marketing' : undefined;
+      const status = s(p.status)?.replace('_', ' ');
+      const was = s(p.previousStatus)?.replace('_', ' ');
+      if (channel && status) return join(`${channel}: ${status}${was ? ` (was ${was})` : ''}`, s(p.method) === 'merge' ? 'kept from a merged profile' : s(p.source) && `from ${s(p.source)}`);
+      return join('Consent changed', s(p.category) ?? s(p.purpose), typeof p.granted === 'boolean' ? (p.granted ? 'granted' : 'withdrawn') : status);
+    }
     case 'Segment Entered':
     case 'Segment Exited':
       return `${a.type === 'Segment Entered' ? 'Entered' : 'Left'} segment ${s(p.segment_name) ?? s(p.name) ?? ''}`.trim();
@@ -187,6 +192,7 @@ const MOVED_LABELS: Record<string, [string, string]> = {
   orders: ['order', 'orders'],
   refunds: ['refund', 'refunds'],
   carts: ['cart', 'carts'],
+  consentEvents: ['consent record', 'consent records'],
 };
 
 /** { orders: 3, identities: 2 } → "moved 3 orders, 2 identities". */

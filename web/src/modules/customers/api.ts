@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import { api } from '../../lib/api.ts';
 import type { Wire } from '../../lib/wire.ts';
 import type {
-  Customer as CustomerOut, CustomerDetail as CustomerDetailOut, ProfileFields, mergeBodySchema, mergeRecordSchema, noteSchema, savedViewSchema,
+  BulkJob as BulkJobOut, Customer as CustomerOut, CustomerDetail as CustomerDetailOut, ProfileFields, mergeBodySchema, mergeRecordSchema, noteSchema, savedViewSchema,
 } from '../../../../server/src/modules/customers/customers.schemas.ts';
+import type { ConsentChannel, ConsentStatus, ConsentView as ConsentViewOut } from '../../../../server/src/modules/customers/consent.schemas.ts';
 import type { ApiFilters } from './filters.ts';
 
 export type Customer = Wire<CustomerOut>;
@@ -13,6 +14,11 @@ export type Identity = CustomerDetail['identities'][number];
 export type Note = Wire<z.infer<typeof noteSchema>>;
 export type MergeRecord = Wire<z.infer<typeof mergeRecordSchema>>;
 export type SavedView = Wire<z.infer<typeof savedViewSchema>>;
+export type ConsentView = Wire<ConsentViewOut>;
+export type ConsentEvent = ConsentView['history'][number];
+export type ConsentState = ConsentView['current']['email'];
+export type { ConsentChannel, ConsentStatus };
+export type BulkJob = Wire<BulkJobOut>;
 export type MergeBody = z.input<typeof mergeBodySchema>;
 export type MergeField = keyof NonNullable<MergeBody['choose']>;
 /** PATCH /api/customers/:id (null clears a field). */
@@ -108,11 +114,53 @@ export function useUpdateCustomer(id: string) {
   });
 }
 
+/** The selected customers (ids), or everyone matching a filter (a background job beyond 1,000). */
+export type BulkTagBody = ({ ids: string[] } | { filter: Omit<ApiFilters, 'sort'> }) & { add: string[]; remove: string[] };
+
 export function useBulkTag() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { ids: string[]; add: string[]; remove: string[] }) => api.post<{ updated: number }>('/api/customers/bulk-tag', body),
+    mutationFn: (body: BulkTagBody) => api.post<{ updated: number; job: BulkJob | null }>('/api/customers/bulk-tag', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: customerKeys.all }),
+  });
+}
+
+/** How many customers the filters match (exact, or an estimate flagged approximate on very large sets). */
+export function useCustomerCount(filters: ApiFilters, enabled = true) {
+  const { sort: _sort, ...f } = filters;
+  return useQuery({
+    enabled,
+    queryKey: ['customers', 'count', f],
+    queryFn: ({ signal }) => api.get<{ count: number; approximate: boolean }>(`/api/customers/count?${toSearchParams(f).toString()}`, { signal }),
+    placeholderData: keepPreviousData,
+    staleTime: 15_000,
+  });
+}
+
+/** Recent bulk changes; polled every second while one is queued or running (else now and then: a teammate may start one). */
+export function useBulkJobs() {
+  return useQuery({
+    queryKey: ['customers', 'bulk-jobs'],
+    queryFn: () => api.get<{ items: BulkJob[] }>('/api/customers/bulk-jobs', { query: { limit: 5 } }),
+    select: (d) => d.items,
+    refetchInterval: (q) => (q.state.data?.items.some((j) => j.status === 'queued' || j.status === 'running') ? 1000 : 20_000),
+  });
+}
+
+export function useConsent(id: string) {
+  return useQuery({ queryKey: ['customers', id, 'consent'], queryFn: () => api.get<ConsentView>(`/api/customers/${id}/consent`) });
+}
+
+export function useSetConsent(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ channel, status, reason }: { channel: ConsentChannel; status: ConsentStatus; reason: string }) =>
+      api.put<ConsentView>(`/api/customers/${id}/consent/${channel}`, { status, reason }),
+    onSuccess: async (v) => {
+      qc.setQueryData(['customers', id, 'consent'], v);
+      await qc.invalidateQueries({ queryKey: ['customers', id] });
+      await qc.invalidateQueries({ queryKey: ['customers', 'count'] });
+    },
   });
 }
 

@@ -1,7 +1,7 @@
 import { countryName } from '../../lib/geo.ts';
 import { shortDate } from '../../lib/format.ts';
 import { formatMoney, majorToMinor } from '../../lib/money.ts';
-import { SORTS } from './filters.ts';
+import { EMAIL_CONSENT_OPTIONS, SORTS } from './filters.ts';
 import type { ListSearch } from './filters.ts';
 
 function range(lo: string | undefined, hi: string | undefined): string | undefined {
@@ -34,6 +34,7 @@ export function describeFilters(s: ListSearch, currency: string): string[] {
   if (s.from || s.to) {
     out.push(`Last order: ${s.from && s.to ? `${localDay(s.from)} – ${localDay(s.to)}` : s.from ? `since ${localDay(s.from)}` : `until ${localDay(s.to ?? '')}`}`);
   }
+  if (s.emailConsent) out.push(`Email marketing: ${EMAIL_CONSENT_OPTIONS.find((o) => o.value === s.emailConsent)?.label.toLowerCase() ?? s.emailConsent}`);
   if (s.sort) out.push(`Sorted by ${SORTS.find((o) => o.value === s.sort)?.label.toLowerCase() ?? s.sort}`);
   return out;
 }

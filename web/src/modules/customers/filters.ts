@@ -9,6 +9,14 @@ export const SORTS = [
 ] as const;
 export type CustomerSort = (typeof SORTS)[number]['value'];
 
+export const EMAIL_CONSENT_OPTIONS = [
+  { value: 'subscribed', label: 'Subscribed' },
+  { value: 'not_subscribed', label: 'Not subscribed' },
+  { value: 'unsubscribed', label: 'Unsubscribed (opted out)' },
+  { value: 'pending', label: 'Pending confirmation' },
+] as const;
+export type EmailConsentFilter = (typeof EMAIL_CONSENT_OPTIONS)[number]['value'];
+
 /**
  * The customer list's filters as they live in the address bar (so that Back from a profile, a reload
  * or a shared link shows the same list): amounts in major units as typed, dates as local days.
@@ -24,6 +32,8 @@ export interface ListSearch {
   /** YYYY-MM-DD, local days, both inclusive. */
   from?: string;
   to?: string;
+  /** Email marketing consent. */
+  emailConsent?: EmailConsentFilter;
   sort?: CustomerSort;
   view?: string;
 }
@@ -39,6 +49,7 @@ export interface ApiFilters {
   maxSpent?: number;
   lastOrderFrom?: string;
   lastOrderTo?: string;
+  emailConsent?: EmailConsentFilter;
   sort?: CustomerSort;
 }
 
@@ -55,6 +66,7 @@ export function parseListSearch(s: Record<string, unknown>): ListSearch {
   const tags = Array.isArray(s.tags) ? s.tags.filter((t): t is string => typeof t === 'string' && t !== '') : typeof s.tags === 'string' && s.tags ? [s.tags] : [];
   const sort = SORTS.find((o) => o.value === s.sort)?.value;
   const country = str(s.country)?.toUpperCase();
+  const emailConsent = EMAIL_CONSENT_OPTIONS.find((o) => o.value === s.emailConsent)?.value;
   return {
     q: str(s.q),
     tags: tags.length ? tags : undefined,
@@ -65,6 +77,7 @@ export function parseListSearch(s: Record<string, unknown>): ListSearch {
     maxSpent: amount(s.maxSpent),
     from: day(s.from),
     to: day(s.to),
+    emailConsent,
     sort: sort === 'created_desc' ? undefined : sort,
     view: str(s.view),
   };
@@ -117,6 +130,7 @@ export function toApiFilters(s: ListSearch, currency: string): ApiFilters {
     maxSpent: bad.spent || !s.maxSpent ? undefined : majorToMinor(s.maxSpent, currency),
     lastOrderFrom: bad.dates || !s.from ? undefined : dayStart(s.from),
     lastOrderTo: bad.dates || !s.to ? undefined : dayStart(s.to, true),
+    emailConsent: s.emailConsent,
     sort: s.sort,
   };
 }
@@ -140,13 +154,14 @@ export function fromViewFilters(f: Record<string, unknown>, currency: string): L
     maxSpent: money(f.maxSpent),
     from: typeof f.lastOrderFrom === 'string' ? localDay(f.lastOrderFrom) : undefined,
     to: typeof f.lastOrderTo === 'string' ? localDay(f.lastOrderTo, true) : undefined,
+    emailConsent: f.emailConsent,
     sort: f.sort,
   });
 }
 
 /** How many filters (not the search or the sort) are set. */
 export function activeFilterCount(s: ListSearch): number {
-  return [s.tags?.length, s.country, s.minOrders !== undefined || s.maxOrders !== undefined, s.minSpent || s.maxSpent, s.from || s.to].filter(Boolean).length;
+  return [s.tags?.length, s.country, s.minOrders !== undefined || s.maxOrders !== undefined, s.minSpent || s.maxSpent, s.from || s.to, s.emailConsent].filter(Boolean).length;
 }
 
 /** The filters of two searches are the same (a view is "current" while nothing changed). */

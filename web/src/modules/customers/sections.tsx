@@ -1,6 +1,7 @@
-import { IconFingerprint, IconNote, IconReceipt, IconShoppingCart, IconTimeline } from '@tabler/icons-react';
+import { IconChartPie, IconFingerprint, IconNote, IconReceipt, IconShoppingCart, IconTimeline } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { CustomerSegmentsPanel } from '../segments/CustomerSegmentsPanel.tsx';
 import { CartsPanel } from './CartsPanel.tsx';
 import { IdentitiesPanel } from './IdentitiesPanel.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
@@ -48,6 +49,13 @@ export const CUSTOMER_SECTIONS: CustomerSection[] = [
     icon: IconShoppingCart,
     permission: 'commerce:read',
     render: ({ customer, storeCurrency }) => <CartsPanel customerId={customer.id} storeCurrency={storeCurrency} />,
+  },
+  {
+    key: 'segments',
+    label: 'Segments',
+    icon: IconChartPie,
+    permission: 'segments:read',
+    render: ({ customer }) => <CustomerSegmentsPanel customerId={customer.id} />,
   },
   { key: 'notes', label: 'Notes', icon: IconNote, render: ({ customer, readOnly }) => <NotesPanel customerId={customer.id} readOnly={readOnly} /> },
   {

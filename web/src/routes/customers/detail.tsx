@@ -18,11 +18,14 @@ import { countryName } from '../../lib/geo.ts';
 import { formatInt, formatMoney } from '../../lib/money.ts';
 import { useCustomer } from '../../modules/customers/api.ts';
 import type { CustomerDetail } from '../../modules/customers/api.ts';
+import { ConsentBadge } from '../../modules/customers/ConsentBadge.tsx';
+import { ConsentPanel } from '../../modules/customers/ConsentPanel.tsx';
 import { CustomerAvatar } from '../../modules/customers/CustomerAvatar.tsx';
 import { EditCustomerModal } from '../../modules/customers/EditCustomerModal.tsx';
 import { lastListSearch } from '../../modules/customers/filters.ts';
 import { MergeModal } from '../../modules/customers/MergeModal.tsx';
 import { ProfilePanel } from '../../modules/customers/ProfilePanel.tsx';
+import { RfmBadge } from '../../modules/rfm/RfmBadge.tsx';
 import { CUSTOMER_SECTIONS } from '../../modules/customers/sections.tsx';
 import { TagsEditor } from '../../modules/customers/TagsEditor.tsx';
 import { useCan } from '../../modules/session/context.tsx';
@@ -125,6 +128,7 @@ function Loaded({ customer: c }: { customer: CustomerDetail }) {
                   Merged
                 </Badge>
               )}
+              {!merged && c.orderCount > 0 && <RfmBadge customerId={c.id} />}
             </Group>
             {contact.length > 0 && (
               <Text fz="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
@@ -134,6 +138,10 @@ function Loaded({ customer: c }: { customer: CustomerDetail }) {
             <Text fz="xs" c="dimmed">
               From {c.source} · customer since <span title={absoluteTime(c.createdAt)}>{shortDate(c.createdAt)}</span>
             </Text>
+            <Group gap={6} wrap="wrap" aria-label="Marketing consent">
+              <ConsentBadge channel="email" state={c.consent.email} />
+              <ConsentBadge channel="sms" state={c.consent.sms} />
+            </Group>
             <TagsEditor customer={c} writable={writable} />
           </Stack>
         </Group>
@@ -160,7 +168,10 @@ function Loaded({ customer: c }: { customer: CustomerDetail }) {
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <ProfilePanel customer={c} onEdit={writable ? edit.open : undefined} />
+          <Stack gap="lg">
+            <ProfilePanel customer={c} onEdit={writable ? edit.open : undefined} />
+            <ConsentPanel customer={c} writable={writable} />
+          </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Tabs

@@ -1,4 +1,4 @@
-import { ActionBar, Anchor, Button, Checkbox, Group, List, Paper, Stack, Table, Text } from '@mantine/core';
+import { ActionBar, Anchor, Button, Checkbox, Group, List, Paper, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconApi, IconDownload, IconFilterOff, IconKey, IconTag, IconTagOff, IconUsers } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
@@ -16,11 +16,12 @@ import { useIsMobile } from '../../components/useIsMobile.ts';
 import { absoluteTime, plural, relativeTime, shortDate } from '../../lib/format.ts';
 import { countryName } from '../../lib/geo.ts';
 import { formatInt, formatMoney } from '../../lib/money.ts';
-import { BulkTagModal } from '../../modules/customers/BulkTagModal.tsx';
+import { BulkJobsProgress, BulkTagModal, countText } from '../../modules/customers/BulkTagModal.tsx';
+import type { BulkTarget } from '../../modules/customers/BulkTagModal.tsx';
 import { CustomerAvatar } from '../../modules/customers/CustomerAvatar.tsx';
 import { CustomerFilters } from '../../modules/customers/CustomerFilters.tsx';
 import { describeFilters } from '../../modules/customers/describe.ts';
-import { exportUrl, useCustomers } from '../../modules/customers/api.ts';
+import { exportUrl, useCustomerCount, useCustomers } from '../../modules/customers/api.ts';
 import type { Customer } from '../../modules/customers/api.ts';
 import { activeFilterCount, rememberListSearch, sameFilters, toApiFilters } from '../../modules/customers/filters.ts';
 import type { ListSearch } from '../../modules/customers/filters.ts';
@@ -77,6 +78,8 @@ function Customers() {
 
   const filters = useMemo(() => toApiFilters(search, currency), [search, currency]);
   const list = useCustomers(filters, !store.isPending);
+  // Its own request: the list never waits for the count.
+  const total = useCustomerCount(filters, !store.isPending);
   const customers = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const filtered = activeFilterCount(search) > 0 || Boolean(search.q?.trim());
 
@@ -84,19 +87,38 @@ function Customers() {
   const writable = can('customers:write');
   const [selected, setSelected] = useState<Map<string, Customer>>(new Map());
   const [bulkMode, setBulkMode] = useState<'add' | 'remove' | null>(null);
+  // "Select all N matching": the bulk action then goes to everyone the filters match, not only the loaded rows.
+  const [allMatching, setAllMatching] = useState(false);
   const filterKey = JSON.stringify(filters);
-  useEffect(() => setSelected(new Map()), [filterKey]);
+  useEffect(() => {
+    setSelected(new Map());
+    setAllMatching(false);
+  }, [filterKey]);
 
-  const toggle = (c: Customer) =>
+  const toggle = (c: Customer) => {
+    setAllMatching(false);
     setSelected((s) => {
       const next = new Map(s);
       if (next.has(c.id)) next.delete(c.id);
       else next.set(c.id, c);
       return next;
     });
+  };
   const allSelected = customers.length > 0 && customers.every((c) => selected.has(c.id));
   const someSelected = selected.size > 0 && !allSelected;
-  const toggleAll = () => setSelected(allSelected ? new Map() : new Map(customers.map((c) => [c.id, c])));
+  const toggleAll = () => {
+    setAllMatching(false);
+    setSelected(allSelected ? new Map() : new Map(customers.map((c) => [c.id, c])));
+  };
+  const matchCount = total.data && !total.isPlaceholderData ? total.data : undefined;
+  const moreThanShown = matchCount !== undefined && (matchCount.approximate || matchCount.count > selected.size);
+  const target: BulkTarget = allMatching && matchCount
+    ? { kind: 'matching', filter: filters, count: matchCount.count, approximate: matchCount.approximate }
+    : { kind: 'selected', customers: [...selected.values()] };
+  const clearSelection = () => {
+    setSelected(new Map());
+    setAllMatching(false);
+  };
 
   const mobile = useIsMobile();
   const open = (c: Customer) => void navigate({ to: '/customers/$id', params: { id: c.id } });
@@ -117,6 +139,31 @@ function Customers() {
       />
 
       <CustomerFilters value={draft} onChange={setDraft} onClear={() => apply({ sort: search.sort })} currency={currency} />
+
+      {writable && <BulkJobsProgress />}
+
+      {!list.isError && (customers.length > 0 || list.isPending) && (
+        <Group justify="space-between" mb="xs" gap="xs" mih={26}>
+          {total.data ? (
+            <Tooltip
+              label="An estimate from the database statistics: counting every profile exactly would slow the list down."
+              disabled={!total.data.approximate}
+              withArrow
+              multiline
+              maw={280}
+            >
+              <Text fz="sm" fw={600} className="patron-tabular" style={{ opacity: total.isPlaceholderData ? 0.6 : 1 }} aria-live="polite">
+                {countText(total.data.count, total.data.approximate)} {total.data.count === 1 && !total.data.approximate ? 'customer' : 'customers'}
+                {filtered ? ' match' : ''}
+              </Text>
+            </Tooltip>
+          ) : total.isError ? (
+            <span />
+          ) : (
+            <Skeleton h={16} w={140} aria-label="Counting customers" />
+          )}
+        </Group>
+      )}
 
       {list.isPending || store.isPending ? (
         <TableLoadingCard rows={8} />
@@ -278,10 +325,17 @@ function Customers() {
       )}
 
       {writable && (
-        <ActionBar opened={selected.size > 0} onClose={() => setSelected(new Map())} aria-label="Bulk actions" closeOnEscape>
+        <ActionBar opened={selected.size > 0} onClose={clearSelection} aria-label="Bulk actions" closeOnEscape>
           <Text fz="sm" fw={500} px="xs" className="patron-tabular">
-            {plural(selected.size, 'selected customer', 'selected customers')}
+            {allMatching && matchCount
+              ? `All ${countText(matchCount.count, matchCount.approximate)} matching customers`
+              : plural(selected.size, 'selected customer', 'selected customers')}
           </Text>
+          {allSelected && moreThanShown && matchCount && (
+            <Button size="xs" variant="light" onClick={() => setAllMatching((v) => !v)}>
+              {allMatching ? 'Only the selected' : `Select all ${countText(matchCount.count, matchCount.approximate)}`}
+            </Button>
+          )}
           <ActionBar.Divider />
           <Button size="xs" variant="subtle" leftSection={<IconTag size={14} />} onClick={() => setBulkMode('add')}>
             Add tag
@@ -296,11 +350,11 @@ function Customers() {
 
       <BulkTagModal
         mode={bulkMode}
-        customers={[...selected.values()]}
+        target={target}
         onClose={() => setBulkMode(null)}
         onDone={() => {
           setBulkMode(null);
-          setSelected(new Map());
+          clearSelection();
         }}
       />
     </>

@@ -154,7 +154,7 @@ describe('a crash in the middle', () => {
       const p = t.patron;
       const bulk = new CommerceBulkService(p.activities);
       const deps: EngineDeps = {
-        db: p.dbh.db, commerceBulk: bulk, customerImport: new CustomerImportService(p.activities, p.modules.customers.service, new CustomerBulkService()),
+        db: p.dbh.db, commerceBulk: bulk, customerImport: new CustomerImportService(p.activities, p.modules.customers.service, new CustomerBulkService()), consent: p.modules.customers.consent,
         hasOrders: (tx) => bulk.hasOrders(tx), refreshCustomerStats: (d) => p.modules.customers.service.refreshAllCommerceStats(d), adoptCurrency: async () => undefined,
       };
       const committed: { checkpoint: number; summary: ImportSummary }[] = [];

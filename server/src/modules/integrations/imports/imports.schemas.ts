@@ -15,12 +15,12 @@ export const presetSchema = z.enum(PRESETS);
 export const ORDER_FIELDS = [
   'orderId', 'externalId', 'orderNumber', 'placedAt', 'customerId', 'email', 'phone', 'firstName', 'lastName', 'fullName', 'country', 'currency',
   'productId', 'sku', 'title', 'quantity', 'unitPrice', 'lineTotal', 'subtotal', 'discountTotal', 'taxTotal', 'shippingTotal', 'total',
-  'financialStatus', 'fulfillmentStatus', 'cancelledAt', 'discountCodes', 'refundedAmount',
+  'financialStatus', 'fulfillmentStatus', 'cancelledAt', 'discountCodes', 'refundedAmount', 'emailConsent',
   'shipName', 'shipAddress1', 'shipAddress2', 'shipCompany', 'shipCity', 'shipRegion', 'shipPostalCode', 'shipCountry', 'shipPhone',
 ] as const;
 export const CUSTOMER_FIELDS = [
   'customerId', 'email', 'phone', 'firstName', 'lastName', 'fullName', 'country', 'company', 'address1', 'address2', 'city', 'region', 'postalCode',
-  'tags', 'locale', 'birthday',
+  'tags', 'locale', 'birthday', 'emailConsent', 'smsConsent',
 ] as const;
 export const PRODUCT_FIELDS = ['productId', 'title', 'sku', 'price', 'currency', 'vendor', 'category', 'status', 'url', 'imageUrl'] as const;
 export const ALL_FIELDS = [...new Set([...ORDER_FIELDS, ...CUSTOMER_FIELDS, ...PRODUCT_FIELDS])] as [string, ...string[]];

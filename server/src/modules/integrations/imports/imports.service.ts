@@ -22,6 +22,9 @@ const CHUNK_BYTES = 1 << 20;
 
 export type ImportEngineDeps = Omit<EngineDeps, 'db' | 'adoptCurrency'>;
 
+/** Runs inside the transaction that marks an import completed (not dry runs): enqueue follow-up work there. */
+export type ImportFinishedListener = (tx: Tx, e: { importId: string; kind: ImportKind; summary: ImportSummary }) => Promise<void>;
+
 /** What the command line gets back from a run. */
 export interface FileRunResult {
   importId: string | null;
@@ -35,11 +38,17 @@ export class ImportsService {
   private readonly db: Db;
   private readonly jobs: Jobs;
   private readonly engine: EngineDeps;
+  private readonly finishedListeners: ImportFinishedListener[] = [];
 
   constructor(db: Db, jobs: Jobs, engine: ImportEngineDeps) {
     this.db = db;
     this.jobs = jobs;
     this.engine = { ...engine, db, adoptCurrency: (tx, currency, actor) => adoptCurrency(tx, currency, actor) };
+  }
+
+  /** Called as every real (not dry) import completes, from the web app or the command line, in its final transaction. */
+  onImportFinished(listener: ImportFinishedListener): void {
+    this.finishedListeners.push(listener);
   }
 
   /** Stores an uploaded file (streamed, in chunks) and reads its head: columns, preview, suggested preset. */
@@ -207,6 +216,7 @@ export class ImportsService {
       await this.db.transaction().execute(async (tx) => {
         await tx.updateTable('imports').set({ status: 'completed', progress: JSON.stringify(summary), error: null, lease_until: null, finished_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
         await audit.record(tx, actor, { action: row.dry_run ? 'import.dry_run_completed' : 'import.completed', entityType: 'import', entityId: id, summary: describe(row.file_name, summary), after: summary });
+        if (!row.dry_run) for (const l of this.finishedListeners) await l(tx, { importId: id, kind, summary });
       });
       return summary;
     } catch (e) {

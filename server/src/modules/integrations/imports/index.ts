@@ -20,6 +20,7 @@ export function setupImports(deps: IntegrationsDeps) {
   const service = new ImportsService(deps.db, deps.jobs, {
     customerImport: new CustomerImportService(deps.activities, deps.customers, new CustomerBulkService()),
     commerceBulk,
+    consent: deps.consent,
     hasOrders: (tx) => commerceBulk.hasOrders(tx),
     refreshCustomerStats: (db) => deps.customers.refreshAllCommerceStats(db),
   });

@@ -1,5 +1,6 @@
 import { isCurrency, lineTotalMinor, MoneyError, toMinor } from '../../../platform/money.ts';
 import type { Address } from '../../customers/customers.schemas.ts';
+import type { ConsentSignalStatus } from '../../customers/index.ts';
 import { countryCode } from './countries.ts';
 import { FileFormatError, type RawRecord } from './csv.ts';
 import { parseDate, type DateOptions } from './dates.ts';
@@ -19,6 +20,23 @@ export interface CustomerValue {
   tags?: string[];
   locale?: string;
   birthday?: string;
+  /** Marketing consent as the file says it, with the text it was read from (kept as evidence). */
+  emailConsent?: { status: ConsentSignalStatus; raw: string };
+  smsConsent?: { status: ConsentSignalStatus; raw: string };
+}
+
+const CONSENT_WORDS: Record<string, ConsentSignalStatus> = {
+  yes: 'subscribed', y: 'subscribed', true: 'subscribed', '1': 'subscribed', subscribed: 'subscribed', 'opted in': 'subscribed',
+  // "No" in an export means no consent was given, not that the person opted out (docs/consent.md).
+  no: 'not_subscribed', n: 'not_subscribed', false: 'not_subscribed', '0': 'not_subscribed', not_subscribed: 'not_subscribed', 'not subscribed': 'not_subscribed',
+  unsubscribed: 'unsubscribed', 'opted out': 'unsubscribed', pending: 'pending',
+};
+
+/** A consent cell (Shopify writes yes/no); undefined when empty, null when not understood. */
+export function consentCell(raw: string): ConsentSignalStatus | undefined | null {
+  const t = raw.trim().toLowerCase();
+  if (!t) return undefined;
+  return CONSENT_WORDS[t] ?? null;
 }
 
 export interface LineValue { productExternalId?: string; sku?: string; title: string; quantity: number; unitPrice: number; total: number }
@@ -297,6 +315,12 @@ export class RowBinder {
     }
     if (first) out.firstName = first;
     if (last) out.lastName = last;
+    for (const [field, key] of [['emailConsent', 'emailConsent'], ['smsConsent', 'smsConsent']] as const) {
+      const raw = this.get(f, field);
+      const status = consentCell(raw);
+      if (status) out[key] = { status, raw };
+      else if (status === null) warnings.push({ line, severity: 'warning', column: this.col(field), message: `"${raw}" is not a consent answer (yes or no): consent left unchanged` });
+    }
     const countryText = this.get(f, 'country');
     if (countryText) {
       const code = countryCode(countryText);

@@ -2,12 +2,15 @@ import type { Actor } from '../../../platform/audit/audit.ts';
 import type { Tx } from '../../../platform/db/db.ts';
 import type { BulkOrder, BulkProduct, BulkRefund, CommerceBulkService } from '../../commerce/commerce.bulk.ts';
 import type { CustomerImportService, ProfileImport } from '../../customers/customers.import.ts';
-import { finishOrder, finishProduct, profileImport, type Draft, type OrderEntity, type RefundEntity } from './assemble.ts';
+import type { ConsentChange, ConsentService } from '../../customers/index.ts';
+import { customerKey, finishOrder, finishProduct, profileImport, type Draft, type OrderEntity, type RefundEntity } from './assemble.ts';
 import type { ImportIssue, ImportKind } from './imports.schemas.ts';
+import type { CustomerValue } from './rows.ts';
 
 export interface WriterDeps {
   customerImport: CustomerImportService;
   commerceBulk: CommerceBulkService;
+  consent: ConsentService;
 }
 
 /** What one batch wrote: keys per kind, so the run can count each customer and product once. */
@@ -32,6 +35,8 @@ export async function writeBatch(deps: WriterDeps, tx: Tx, ctx: { kind: ImportKi
     const items = drafts.flatMap((d) => (d.kind === 'customer' ? [profileImport(d.customer, ctx.source, undefined)] : [])).filter((x): x is ProfileImport => !!x);
     const r = await deps.customerImport.upsertMany(tx, items, { source: ctx.source, actor: ctx.actor, mode: 'overwrite' });
     out.customers = { seen: items.map((i) => i.key), created: r.created, updated: r.updated };
+    // A customer file has no consent dates: its answers count from the moment they are imported.
+    await recordConsent(deps, tx, ctx, drafts.flatMap((d) => (d.kind === 'customer' ? [{ customer: d.customer, line: d.line }] : [])), r.ids);
     return out;
   }
   if (ctx.kind === 'products') {
@@ -68,6 +73,8 @@ export async function writeBatch(deps: WriterDeps, tx: Tx, ctx: { kind: ImportKi
   const customers = await deps.customerImport.upsertMany(tx, [...refs.values()], { source: ctx.source, actor: ctx.actor, mode: 'fill' });
   out.customers = { seen: [...refs.keys()], created: customers.created, updated: customers.updated };
   const customerId = (key: string | undefined) => (key ? (customers.ids.get(key) ?? null) : null);
+  // An order file's "Accepts Marketing" is the customer's answer at the time of that order.
+  await recordConsent(deps, tx, ctx, written.flatMap((d) => (d.customer ? [{ customer: d.customer, line: d.line, at: d.header.placedAt }] : [])), customers.ids);
 
   // Products the lines name (cancelled ones too), created if unknown: the first line naming one gives its title and price.
   const products = new Map<string, BulkProduct>();
@@ -108,4 +115,18 @@ export async function writeBatch(deps: WriterDeps, tx: Tx, ctx: { kind: ImportKi
   out.refunds.processed += refunds.length;
   out.refunds.created += r.created.size;
   return out;
+}
+
+/** The consent columns of the rows, through the consent service (method "import", evidence: the line and the cell). */
+async function recordConsent(deps: WriterDeps, tx: Tx, ctx: { source: string; actor: Actor }, rows: { customer: CustomerValue; line: number; at?: Date }[], ids: Map<string, string>): Promise<void> {
+  const changes: ConsentChange[] = [];
+  for (const { customer, line, at } of rows) {
+    const key = customerKey(customer);
+    const id = key ? ids.get(key) : undefined;
+    if (!id) continue;
+    for (const [channel, v] of [['email', customer.emailConsent], ['sms', customer.smsConsent]] as const) {
+      if (v) changes.push({ customerId: id, channel, status: v.status, method: 'import', source: ctx.source, actor: ctx.actor, occurredAt: at, evidence: { line, value: v.raw } });
+    }
+  }
+  await deps.consent.setMany(tx, changes);
 }

@@ -1,4 +1,5 @@
 import { cartInputSchema, orderInputSchema, refundInputSchema, type CustomerRef } from '../../commerce/commerce.schemas.ts';
+import type { ConsentMethod, ConsentSignal, ConsentSignalStatus } from '../../customers/index.ts';
 import type { IdentityClaim } from '../../customers/identity.ts';
 import {
   address, arr, country, currencyOf, date, email, idOf, ignore, int, money, obj, requireDate, requireId, root, str, validated, type Json, type Operation, type Plan,
@@ -10,8 +11,9 @@ const SOURCE = 'shopify';
 export function mapShopify(topic: string, body: unknown): Plan {
   switch (topic) {
     case 'orders/create': case 'orders/updated': case 'orders/paid': case 'orders/cancelled': case 'orders/fulfilled': case 'orders/partially_fulfilled': {
-      const input = shopifyOrder(root(body, 'order'));
-      return { operations: [{ kind: 'order', input }], resource: { type: 'order', id: input.externalId, updatedAt: input.updatedAt } };
+      const o = root(body, 'order');
+      const input = shopifyOrder(o);
+      return { operations: [{ kind: 'order', input, consent: shopifyOrderConsent(o, input.placedAt) }], resource: { type: 'order', id: input.externalId, updatedAt: input.updatedAt } };
     }
     case 'refunds/create': {
       const input = shopifyRefund(root(body, 'refund'));
@@ -93,16 +95,65 @@ export function shopifyCustomer(c: Json, created: boolean): Extract<Operation, {
   if (phone) identities.push({ kind: 'phone', value: phone, verified: true });
   const def = obj(c.default_address);
   const addresses = arr(c.addresses).map((a) => address(a, 'shipping', a.default === true)).filter((a) => a !== undefined);
-  const attributes: Record<string, string | boolean> = {};
-  const consent = str(obj(c.email_marketing_consent)?.state);
-  if (consent) attributes.shopify_email_marketing = consent;
-  if (typeof c.accepts_marketing === 'boolean') attributes.accepts_marketing = c.accepts_marketing;
   const tags = (str(c.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean).slice(0, 200);
   return {
     kind: 'customer', externalId, identities,
-    profile: { firstName: str(c.first_name), lastName: str(c.last_name), email: mail, phone, country: country(def?.country_code), tags, attributes, addresses: addresses.slice(0, 50) },
-    occurredAt: created ? date(c.created_at, 'created_at') : undefined, updatedAt: date(c.updated_at, 'updated_at'),
+    profile: { firstName: str(c.first_name), lastName: str(c.last_name), email: mail, phone, country: country(def?.country_code), tags, addresses: addresses.slice(0, 50) },
+    occurredAt: created ? date(c.created_at, 'created_at') : undefined, updatedAt: date(c.updated_at, 'updated_at'), consent: shopifyConsent(c),
   };
+}
+
+const CONSENT_STATES: Record<string, ConsentSignalStatus> = {
+  subscribed: 'subscribed', pending: 'pending', unsubscribed: 'unsubscribed',
+  // No consent at Shopify; "redacted": Shopify erased the customer's data (GDPR), so no consent either.
+  not_subscribed: 'not_subscribed', redacted: 'not_subscribed',
+};
+const OPT_IN_LEVELS: Record<string, ConsentMethod> = { single_opt_in: 'single_opt_in', confirmed_opt_in: 'double_opt_in' };
+
+/**
+ * Marketing consent of a Shopify customer object (customers/* webhooks, and the customer inside orders):
+ * `email_marketing_consent` / `sms_marketing_consent` {state, opt_in_level, consent_updated_at}, or the
+ * legacy `accepts_marketing` of older API versions. Without a consent time, the customer's updated_at.
+ */
+export function shopifyConsent(c: Json): ConsentSignal[] {
+  const fallback = date(c.updated_at, 'updated_at');
+  const out: ConsentSignal[] = [];
+  for (const [channel, field] of [['email', 'email_marketing_consent'], ['sms', 'sms_marketing_consent']] as const) {
+    const m = obj(c[field]);
+    const state = str(m?.state)?.toLowerCase();
+    const status = state ? CONSENT_STATES[state] : undefined;
+    if (!m || !status) continue;
+    const level = str(m.opt_in_level);
+    out.push({
+      channel, status, method: (level && OPT_IN_LEVELS[level]) || 'webhook', occurredAt: date(m.consent_updated_at, `${field}.consent_updated_at`) ?? fallback,
+      reason: state === 'redacted' ? 'the customer’s data was redacted in Shopify' : undefined,
+      evidence: { [field]: m },
+    });
+  }
+  if (!obj(c.email_marketing_consent) && typeof c.accepts_marketing === 'boolean') {
+    const level = str(c.marketing_opt_in_level);
+    out.push({
+      channel: 'email', status: c.accepts_marketing ? 'subscribed' : 'not_subscribed', method: (level && OPT_IN_LEVELS[level]) || 'webhook',
+      occurredAt: date(c.accepts_marketing_updated_at, 'accepts_marketing_updated_at') ?? fallback,
+      evidence: { accepts_marketing: c.accepts_marketing, accepts_marketing_updated_at: c.accepts_marketing_updated_at ?? null, marketing_opt_in_level: c.marketing_opt_in_level ?? null },
+    });
+  }
+  return out;
+}
+
+/**
+ * An order's customer object says the customer's consent; without one, a ticked "email me" box at
+ * checkout (`buyer_accepts_marketing`) is a subscription at the time of the order. An unticked box is
+ * not an unsubscribe: Shopify does not show it to customers who are subscribed already.
+ */
+function shopifyOrderConsent(o: Json, placedAt: Date): ConsentSignal[] | undefined {
+  const c = obj(o.customer);
+  const fromCustomer = c ? shopifyConsent(c) : [];
+  if (fromCustomer.some((s) => s.channel === 'email')) return fromCustomer;
+  if (o.buyer_accepts_marketing === true) {
+    fromCustomer.push({ channel: 'email', status: 'subscribed', method: 'single_opt_in', occurredAt: placedAt, evidence: { buyer_accepts_marketing: true, order: str(o.name) ?? null } });
+  }
+  return fromCustomer.length ? fromCustomer : undefined;
 }
 
 export function shopifyCheckout(c: Json) {

@@ -33,7 +33,7 @@ describe('Shopify payloads (official REST fixtures)', () => {
     if (op.kind === 'refund') expect(op.input.lines.map((l) => l.amount)).toEqual([19566, 19567]);
   });
 
-  it('maps a customer: verified identities, tags, addresses, marketing state as an attribute', () => {
+  it('maps a customer: verified identities, tags, addresses, marketing consent per channel', () => {
     const op = mapShopify('customers/create', load('shopify/customer.rest-fixture.json')).operations[0]!;
     expect(op.kind).toBe('customer');
     if (op.kind !== 'customer') return;
@@ -42,7 +42,12 @@ describe('Shopify payloads (official REST fixtures)', () => {
       { kind: 'email', value: 'steve.lastnameson@example.com', verified: true },
       { kind: 'phone', value: '+15142546011', verified: true },
     ]);
-    expect(op.profile).toMatchObject({ firstName: 'Steve', lastName: 'Lastnameson', country: 'CA', tags: [], attributes: { shopify_email_marketing: 'not_subscribed' } });
+    expect(op.profile).toMatchObject({ firstName: 'Steve', lastName: 'Lastnameson', country: 'CA', tags: [] });
+    expect(op.profile.attributes).toBeUndefined();
+    // not_subscribed with no consent time: the customer's updated_at (customers/consent.sources.int.test.ts has the rules).
+    expect(op.consent?.map((s) => [s.channel, s.status, s.method, s.occurredAt?.toISOString()])).toEqual([
+      ['email', 'not_subscribed', 'single_opt_in', '2025-04-02T16:27:00.000Z'], ['sms', 'not_subscribed', 'single_opt_in', '2025-04-02T16:27:00.000Z'],
+    ]);
     expect(op.profile.addresses).toEqual([{ kind: 'shipping', name: 'Mother Lastnameson', line1: '123 Oak St', city: 'Ottawa', region: 'Ontario', postalCode: '123 ABC', country: 'CA', phone: '555-1212', isDefault: true }]);
   });
 

@@ -2,14 +2,15 @@ import type { z } from 'zod';
 import { MoneyError, toMinor } from '../../../platform/money.ts';
 import type { CartInput, OrderInput, RefundInput } from '../../commerce/commerce.schemas.ts';
 import type { Address, ProfileFields } from '../../customers/customers.schemas.ts';
+import type { ConsentSignal } from '../../customers/index.ts';
 import type { IdentityClaim } from '../../customers/identity.ts';
 
 /** What a webhook asks Patron to do, decided from its payload before any write. */
 export type Operation =
-  | { kind: 'order'; input: OrderInput }
+  | { kind: 'order'; input: OrderInput; consent?: ConsentSignal[] }
   | { kind: 'refund'; input: RefundInput }
   | { kind: 'cart'; input: CartInput }
-  | { kind: 'customer'; externalId: string; identities: IdentityClaim[]; profile: ProfileFields; occurredAt?: Date; updatedAt?: Date }
+  | { kind: 'customer'; externalId: string; identities: IdentityClaim[]; profile: ProfileFields; occurredAt?: Date; updatedAt?: Date; consent?: ConsentSignal[] }
   | { kind: 'cancel-order'; externalId: string; at: Date };
 
 export interface Plan {

@@ -5,6 +5,7 @@ import type { Db, Tx } from '../../../platform/db/db.ts';
 import { HttpError } from '../../../platform/http/problem.ts';
 import type { CommerceService } from '../../commerce/commerce.service.ts';
 import type { CustomersService } from '../../customers/customers.service.ts';
+import type { ConsentService, ConsentSignal } from '../../customers/index.ts';
 import { BigCommerceClient } from './bigcommerce.client.ts';
 import { planBigCommerce } from './map-bigcommerce.ts';
 import { mapShopify } from './map-shopify.ts';
@@ -16,6 +17,7 @@ export interface ProcessorDeps {
   db: Db;
   commerce: CommerceService;
   customers: CustomersService;
+  consent: ConsentService;
   log?: Logger;
 }
 
@@ -77,17 +79,24 @@ export class WebhookProcessor {
 
   private async apply(tx: Tx, conn: ConnectionRow, plan: Plan): Promise<{ outcome: DeliveryOutcome; note?: string }> {
     if (plan.ignored) return { outcome: 'ignored', note: plan.ignored };
-    const { commerce, customers } = this.deps;
+    const { commerce, customers, consent } = this.deps;
     const actor: Actor = { type: 'system', id: null, label: `${conn.platform} webhook (${conn.name})` };
     const source = conn.platform;
     const opts = { verified: true };
     let stale = 0;
     const notes: string[] = plan.note ? [plan.note] : [];
+    // Consent rides along with the customer it is about, through the consent service's rules (docs/consent.md).
+    const recordConsent = async (customerId: string | null, signals: ConsentSignal[] | undefined) => {
+      if (customerId && signals?.length) await consent.setMany(tx, signals.map((s) => ({ ...s, customerId, source, actor })));
+    };
     for (const op of plan.operations) {
       switch (op.kind) {
-        case 'order':
-          if ((await commerce.upsertOrder(actor, op.input, opts, tx)).stale) stale++;
+        case 'order': {
+          const r = await commerce.upsertOrder(actor, op.input, opts, tx);
+          if (r.stale) stale++;
+          await recordConsent(r.customerId, op.consent);
           break;
+        }
         case 'refund':
           await commerce.upsertRefund(actor, op.input, opts, tx);
           break;
@@ -103,7 +112,8 @@ export class WebhookProcessor {
             stale++;
             break;
           }
-          await customers.resolve(tx, { identities: op.identities, profile: op.profile, source, actor, occurredAt: op.occurredAt });
+          const r = await customers.resolve(tx, { identities: op.identities, profile: op.profile, source, actor, occurredAt: op.occurredAt });
+          await recordConsent(r.customerId, op.consent);
           break;
         }
       }

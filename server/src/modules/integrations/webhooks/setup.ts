@@ -16,7 +16,7 @@ const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 export function setupWebhooks(deps: IntegrationsDeps) {
   const connections = new StoreConnectionsService(deps.db, deps.jobs);
   const receiver = new WebhookReceiver(deps.db, deps.jobs);
-  const processor = new WebhookProcessor({ db: deps.db, commerce: deps.commerce, customers: deps.customers, log: deps.log });
+  const processor = new WebhookProcessor({ db: deps.db, commerce: deps.commerce, customers: deps.customers, consent: deps.consent, log: deps.log });
   deps.jobs.register({
     name: PROCESS_JOB,
     payload: z.object({ deliveryId: z.uuid() }),
