@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'web/dist/**', 'data/**', 'coverage/**', '.test-pg/**'] },
+  { ignores: ['tmp/**', '**/node_modules/**', 'web/dist/**', 'data/**', 'coverage/**', '.test-pg/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -22,6 +22,9 @@ import { createCustomersModule } from './modules/customers/index.ts';
 import { createCommerceModule } from './modules/commerce/index.ts';
 import { createIntegrationsModule } from './modules/integrations/index.ts';
 import { createTrackingModule } from './modules/tracking/index.ts';
+import { createAnalyticsModule } from './modules/analytics/index.ts';
+import { createSegmentsModule } from './modules/segments/index.ts';
+import { createRfmModule } from './modules/rfm/index.ts';
 import { settingsRoutes } from './platform/settings.routes.ts';
 import { runDemo } from './demo/demo.ts';
 import { demoJobPayload, demoRoutes } from './demo/demo.routes.ts';
@@ -43,6 +46,9 @@ export interface Patron {
     commerce: ReturnType<typeof createCommerceModule>;
     integrations: ReturnType<typeof createIntegrationsModule>;
     tracking: ReturnType<typeof createTrackingModule>;
+    analytics: ReturnType<typeof createAnalyticsModule>;
+    segments: ReturnType<typeof createSegmentsModule>;
+    rfm: ReturnType<typeof createRfmModule>;
   };
   http: FastifyInstance | undefined;
   /** Stops HTTP (in-flight requests finish), then jobs (running jobs finish), then the database. */
@@ -92,10 +98,17 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   const jobs = new Jobs(dbh.pool, log);
   const activities = new Activities();
   const users = createUsersModule({ db: dbh.db, config, jobs });
-  const customers = createCustomersModule({ db: dbh.db, activities });
+  const customers = createCustomersModule({ db: dbh.db, activities, jobs });
   const commerce = createCommerceModule({ db: dbh.db, activities, customers: customers.service });
-  const integrations = createIntegrationsModule({ db: dbh.db, config, jobs, activities, customers: customers.service, commerce: commerce.service, log });
+  const integrations = createIntegrationsModule({ db: dbh.db, config, jobs, activities, customers: customers.service, consent: customers.consent, commerce: commerce.service, log });
   const tracking = createTrackingModule({ db: dbh.db, activities, customers, commerce: commerce.service, users: users.service, log, publicUrl: config.publicUrl });
+  const analytics = createAnalyticsModule({ db: dbh.db, activities, customers: customers.service, jobs, log });
+  const segments = createSegmentsModule({ db: dbh.db, activities, customers: customers.service, jobs, log });
+  const rfm = createRfmModule({ db: dbh.db, jobs });
+  // Imported orders change who is a champion: every finished import asks for a recompute (they coalesce).
+  integrations.imports.service.onImportFinished((tx) => rfm.jobs.requestRecompute(tx));
+  // Segments with RFM conditions follow every recompute (enqueued in its transaction, coalesced).
+  rfm.service.afterRecompute((tx) => jobs.enqueue(tx, 'segments.refresh-rfm', {}, { jobKey: 'segments.refresh-rfm' }));
   // The demo store loads in the background when asked from the UI (the CLI runs it in-process).
   const self: { patron?: Patron } = {};
   jobs.register({ name: 'demo.load', payload: demoJobPayload, maxAttempts: 1, handler: async (p, ctx) => {
@@ -120,6 +133,9 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     commerce.routes(app);
     integrations.routes(app);
     tracking.routes(app);
+    analytics.routes(app);
+    segments.routes(app);
+    rfm.routes(app);
     demoRoutes(app, dbh.db, jobs);
     auditRoutes(app, dbh.db);
     jobsRoutes(app, dbh.db, jobs);
@@ -127,11 +143,12 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   }
   const patron: Patron = {
     config, log, dbh, jobs, activities, health, http,
-    modules: { users, customers, commerce, integrations, tracking },
+    modules: { users, customers, commerce, integrations, tracking, analytics, segments, rfm },
     async close() {
       if (closing) return;
       closing = true;
       if (http) await http.close();
+      await segments.watcher.stop();
       await jobs.stop();
       health.stop();
       await dbh.close();
@@ -139,7 +156,10 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     },
   };
   self.patron = patron;
-  if (opts.worker) await jobs.start(config.worker.concurrency);
+  if (opts.worker) {
+    await jobs.start(config.worker.concurrency);
+    segments.watcher.start();
+  }
   health.start();
   return patron;
 }

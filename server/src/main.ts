@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { buildPatron, type Patron } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { CLI_ACTOR } from './platform/audit/audit.ts';
+import { CLI_ACTOR, SYSTEM_ACTOR } from './platform/audit/audit.ts';
 import { DatabaseUnavailableError, resolveDatabase } from './platform/db/connect.ts';
 import { openDb } from './platform/db/db.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -52,6 +52,8 @@ program
     const patron = await buildPatron(cfg, log, { http: true, worker: opts.worker && cfg.worker.enabled, role: 'owner' });
     handleSignals(patron);
     await patron.http?.listen({ port: cfg.port, host: cfg.host });
+    // The built-in segments (new, repeat, VIP, at risk, lapsed, cart abandoners, …): installed once per store, in the background.
+    patron.modules.segments.service.ensureBuiltins(SYSTEM_ACTOR).catch((err: unknown) => log.warn({ err }, 'could not install the built-in segments'));
     const url = cfg.publicUrl ?? `http://localhost:${cfg.port}`;
     log.info(`Patron is running at ${url} (API reference: ${url}/api/docs)`);
     const token = await patron.modules.users.service.setupToken();

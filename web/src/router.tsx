@@ -2,6 +2,9 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
 import { safeNext } from './lib/next.ts';
 import { parseListSearch } from './modules/customers/filters.ts';
+import { parseAnalyticsSearch } from './modules/analytics/range.ts';
+import type { RfmSelection } from './modules/rfm/api.ts';
+import { isRfmClass } from './modules/rfm/classes.ts';
 import { meQuery, setupStatusQuery } from './modules/session/api.ts';
 import { AppLayout } from './routes/app/AppLayout.tsx';
 import { NotFound, RouteError } from './routes/app/fallbacks.tsx';
@@ -131,6 +134,62 @@ const productRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/products/detail.tsx'), 'ProductPage'),
 });
 
+// Segments. Static paths (/segments/new, /segments/rfm) win over /segments/$id in TanStack Router.
+const segmentsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/segments',
+  component: lazyRouteComponent(() => import('./routes/segments/list.tsx'), 'SegmentsPage'),
+});
+
+const newSegmentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/segments/new',
+  component: lazyRouteComponent(() => import('./routes/segments/builder.tsx'), 'NewSegmentPage'),
+});
+
+const segmentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/segments/$id',
+  component: lazyRouteComponent(() => import('./routes/segments/detail.tsx'), 'SegmentPage'),
+});
+
+const editSegmentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/segments/$id/edit',
+  component: lazyRouteComponent(() => import('./routes/segments/builder.tsx'), 'EditSegmentPage'),
+});
+
+const score = (v: unknown): number | undefined => {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 && n <= 5 ? n : undefined;
+};
+
+const rfmRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/segments/rfm',
+  validateSearch: (s: Record<string, unknown>): RfmSelection => {
+    const r = score(s.r);
+    const f = score(s.f);
+    // A cell needs both scores; a class stands alone.
+    if (r !== undefined && f !== undefined) return { r, f };
+    return { class: isRfmClass(s.class) ? s.class : undefined };
+  },
+  component: lazyRouteComponent(() => import('./routes/segments/rfm.tsx'), 'RfmPage'),
+});
+
+const analyticsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/analytics',
+  validateSearch: parseAnalyticsSearch,
+  component: lazyRouteComponent(() => import('./routes/analytics/dashboard.tsx'), 'AnalyticsPage'),
+});
+
+const marketingSpendRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/analytics/spend',
+  component: lazyRouteComponent(() => import('./routes/analytics/spend.tsx'), 'MarketingSpendPage'),
+});
+
 const settingsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings',
@@ -207,6 +266,13 @@ const routeTree = rootRoute.addChildren([
     orderRoute,
     productsRoute,
     productRoute,
+    analyticsRoute,
+    marketingSpendRoute,
+    segmentsRoute,
+    newSegmentRoute,
+    rfmRoute,
+    segmentRoute,
+    editSegmentRoute,
     settingsRoute.addChildren([storeRoute, importRoute, storeConnectionsRoute, trackingRoute, webhooksRoute, teamRoute, apiKeysRoute, auditRoute, jobsRoute]),
   ]),
 ]);

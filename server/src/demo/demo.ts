@@ -75,6 +75,12 @@ export async function runDemo(p: Patron, actor: Actor, opts: DemoOptions = {}): 
     log('Generating browsing and checkout behaviour consistent with the orders…');
     summary.behaviour = await generateDemoBehaviour(db);
     await p.modules.customers.service.refreshAllCommerceStats(db);
+    log('Scoring customers (RFM)…');
+    await p.modules.rfm.service.recompute('manual', actor);
+    log('Computing segments…');
+    await p.modules.segments.service.ensureBuiltins(actor);
+    const seg = await p.modules.segments.refreshAll();
+    summary.segments = { evaluated: seg.evaluated };
     await putSetting(db, 'demo', { status: 'done', startedAt: started.toISOString(), finishedAt: new Date().toISOString(), dataset: file ? 'uci-online-retail' : 'synthetic', summary, error: null });
     await audit.record(db, actor, { action: 'demo.loaded', entityType: 'settings', entityId: 'demo', summary: `Loaded the demo store (${file ? 'UCI Online Retail' : 'synthetic'})`, after: summary });
     return summary;

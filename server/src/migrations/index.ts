@@ -6,6 +6,10 @@ import * as m0004 from './0004_commerce.ts';
 import * as m0005 from './0005_tracking.ts';
 import * as m0006 from './0006_imports.ts';
 import * as m0007 from './0007_webhooks.ts';
+import * as m0008 from './0008_consent.ts';
+import * as m0009 from './0009_segments.ts';
+import * as m0010 from './0010_segments_rfm.ts';
+import * as m0011 from './0011_analytics.ts';
 
 /** Every migration, in order. Append only: a shipped migration is never edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +20,8 @@ export const migrations: Record<string, Migration> = {
   '0005_tracking': m0005,
   '0006_imports': m0006,
   '0007_webhooks': m0007,
+  '0008_consent': m0008,
+  '0009_segments': m0009,
+  '0010_segments_rfm': m0010,
+  '0011_analytics': m0011,
 };

@@ -49,8 +49,8 @@ export async function generateDemoBehaviour(db: Db, opts: { abandonRate?: number
       select md5('demo-ab' || c.id || k)::uuid as id, c.id as customer_id, k,
              c.first_order_at + (random() * greatest(c.last_order_at - c.first_order_at, interval '1 day')) + interval '3 days' as started_at
       from customers c
-      cross join lateral generate_series(1, least(6, greatest(1, round(c.order_count * ${abandon}::float8 / (1 - ${abandon}::float8) * random())::int))) k
-      where c.order_count > 0 and c.merged_into is null and random() < 0.6`.execute(conn);
+      cross join lateral generate_series(1, least(60, greatest(1, round(c.order_count * ${abandon}::float8 / (1 - ${abandon}::float8) * (0.5 + random()))::int))) k
+      where c.order_count > 0 and c.merged_into is null`.execute(conn);
     // Up to 12 products each customer has bought, numbered, to pick cart items from.
     await sql`
       create temp table demo_bought as
@@ -83,16 +83,42 @@ export async function generateDemoBehaviour(db: Db, opts: { abandonRate?: number
     await sql`
       insert into activities (id, customer_id, type, occurred_at, received_at, source, properties, dedupe_key)
       select md5('demo-abv' || i.cart_id || i.sku || i.title)::uuid, a.customer_id, 'Product Viewed', a.started_at - interval '4 minutes', a.started_at, 'demo',
-             jsonb_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.title, 'price', i.unit_price / 100.0), null
+             jsonb_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.title, 'price', i.unit_price / 100.0, 'session_id', 'demo-ab-' || substr(a.id::text, 1, 13)), null
       from demo_abandoned_items i join demo_abandoned a on a.id = i.cart_id
       union all
       select md5('demo-aba' || i.cart_id || i.sku || i.title)::uuid, a.customer_id, 'Product Added', a.started_at - interval '3 minutes', a.started_at, 'demo',
-             jsonb_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.title, 'price', i.unit_price / 100.0, 'quantity', i.quantity), null
+             jsonb_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.title, 'price', i.unit_price / 100.0, 'quantity', i.quantity, 'session_id', 'demo-ab-' || substr(a.id::text, 1, 13)), null
       from demo_abandoned_items i join demo_abandoned a on a.id = i.cart_id
       union all
       select md5('demo-abc' || c.id)::uuid, c.customer_id, 'Checkout Started', c.checkout_started_at, c.checkout_started_at, 'demo',
-             jsonb_build_object('checkout_id', c.external_id, 'value', c.value / 100.0, 'currency', c.currency, 'checkout_url', c.checkout_url), null
-      from carts c where c.source = 'demo'
+             jsonb_build_object('checkout_id', c.external_id, 'value', c.value / 100.0, 'currency', c.currency, 'checkout_url', c.checkout_url, 'session_id', c.external_id), null
+      from carts c where c.source = 'demo' and c.status = 'abandoned'
+      on conflict (id) do nothing`.execute(conn);
+
+    // The checkouts that became the orders, as carts (converted, with their order).
+    await sql`
+      insert into carts (id, source, external_id, customer_id, status, currency, value, items, checkout_started_at, order_id, created_at, updated_at)
+      select md5('demo-cart' || d.id)::uuid, 'demo', 'demo-' || d.external_id, d.customer_id, 'converted', d.currency, d.subtotal, '[]'::jsonb,
+             d.placed_at - interval '2 minutes', d.id, d.session_start, d.placed_at
+      from demo_orders d
+      on conflict (source, external_id) do nothing`.execute(conn);
+
+    // Visits that end without buying: a few per order over each customer's active months, one to
+    // four page and product views each (real stores convert a small share of sessions).
+    await sql`
+      insert into activities (id, customer_id, type, occurred_at, received_at, source, properties, dedupe_key)
+      select md5('demo-browse' || v.customer_id || v.k || g.n)::uuid, v.customer_id, case when g.n = 1 then 'Page Viewed' else 'Product Viewed' end,
+             v.at + make_interval(secs => 40 * g.n), v.at, 'demo',
+             case when g.n = 1 then jsonb_build_object('path', '/', 'title', 'Home', 'session_id', v.session_id)
+                  else jsonb_build_object('product_id', b.product_external_id, 'sku', b.sku, 'name', b.title, 'session_id', v.session_id) end, null
+      from (select c.id as customer_id, k, 'demo-br-' || substr(md5(c.id::text || k), 1, 12) as session_id,
+                   c.first_order_at - interval '20 days' + random() * (greatest(c.last_order_at - c.first_order_at, interval '1 day') + interval '40 days') as at,
+                   1 + floor(random() * 4)::int as views
+            from customers c cross join lateral generate_series(1, least(40, c.order_count * 4)) k
+            where c.order_count > 0 and c.merged_into is null) v
+      cross join lateral generate_series(1, v.views) g(n)
+      left join lateral (select b.sku, b.title, p.external_id as product_external_id from demo_bought b left join products p on p.id = b.product_id
+                         where b.customer_id = v.customer_id and b.rn = 1 + (v.k + g.n) % greatest((select max(x.rn) from demo_bought x where x.customer_id = v.customer_id), 1) limit 1) b on true
       on conflict (id) do nothing`.execute(conn);
     const counts = await sql<{ events: number; carts: number }>`
       select (select count(*) from activities where source = 'demo')::int as events, (select count(*) from carts where source = 'demo')::int as carts`.execute(conn);

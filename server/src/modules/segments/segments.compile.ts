@@ -26,7 +26,6 @@ export interface CompileContext {
 
 type Pred = RawBuilder<SqlBool>;
 const TRUE = sql<SqlBool>`true`;
-const FALSE = sql<SqlBool>`false`;
 
 const INTERVAL: Record<TimeUnit, string> = {
   minutes: "interval '1 minute'",

@@ -166,7 +166,7 @@ export class SegmentEvaluator {
         reasons.set(m.customer_id, set);
       }
       const ctx = await this.context(tx, 'probe', now);
-      const segs = await tx.selectFrom('segments').selectAll().where('status', '=', 'active').execute();
+      const segs = await tx.selectFrom('segments').selectAll().where('status', '=', 'active').where('last_computed_at', 'is not', null).execute();
       const ordered = topological(segs.map((s) => ({ ...s, refs: ctx.cat.segments.get(s.id)?.refs ?? [] })));
       const day = storeDay(now, ctx.timeZone);
       for (const seg of ordered) {

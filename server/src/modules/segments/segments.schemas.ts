@@ -86,7 +86,7 @@ const fieldInfo = z.object({
 });
 export const fieldsSchema = z.object({
   fields: z.array(fieldInfo),
-  activities: z.array(z.object({ type: z.string(), seen: z.boolean() })).describe('Activity types: the known vocabulary plus every type seen in the store'),
+  activities: z.array(z.object({ type: z.string(), seen: z.boolean(), properties: z.array(z.string()).describe('Property names seen on its latest activities') })).describe('Activity types: the known vocabulary plus every type seen in the store'),
   categories: z.array(z.string()),
   segments: z.array(z.object({ id: z.string(), name: z.string() })),
   rfmClasses: z.array(z.object({ key: z.string(), label: z.string() })),

@@ -40,9 +40,13 @@ interface MemberRow {
   total_spent: string | number;
   last_order_at: Date | null;
   entered_at: Date | null;
+  ref: string | null;
 }
+/** Customers known only by an external id are named by it ("Customer uci 12713"), as everywhere else. */
+const REF = sql`case when c.first_name is null and c.last_name is null and c.email is null then
+  (select i.source || ' ' || i.value from customer_identities i where i.customer_id = c.id and i.kind in ('external', 'user_id') order by i.created_at limit 1) end as ref`;
 const toMember = (r: MemberRow): SegmentMember => ({
-  id: r.id, name: [r.first_name, r.last_name].filter(Boolean).join(' ') || r.email || 'Unnamed customer', email: r.email, country: r.country,
+  id: r.id, name: [r.first_name, r.last_name].filter(Boolean).join(' ') || r.email || (r.ref ? `Customer ${r.ref}` : 'Unnamed customer'), email: r.email, country: r.country,
   orderCount: r.order_count, totalSpent: Number(r.total_spent), lastOrderAt: r.last_order_at, enteredAt: r.entered_at,
 });
 
@@ -165,7 +169,7 @@ export class SegmentsService {
     const store = await getStoreSettings(this.db);
     const p = await this.evaluator.preview(definition, 10);
     const rows = p.sampleIds.length
-      ? (await sql<MemberRow>`select c.id, c.first_name, c.last_name, c.email, c.country, c.order_count, c.total_spent, c.last_order_at, null::timestamptz as entered_at
+      ? (await sql<MemberRow>`select c.id, c.first_name, c.last_name, c.email, c.country, c.order_count, c.total_spent, c.last_order_at, null::timestamptz as entered_at, ${REF}
           from customers c where c.id = any(${p.sampleIds}::uuid[]) order by c.total_spent desc, c.id`.execute(this.db)).rows
       : [];
     return { count: p.count, sample: rows.map(toMember), summary: describeDefinition(definition, describeContext(cat, store.currency)), ms: Math.round(p.ms) };
@@ -182,7 +186,7 @@ export class SegmentsService {
       after = sql`and (c.total_spent, c.id) < (${m[1]}::bigint, ${m[2]}::uuid)`;
     }
     const rows = (await sql<MemberRow>`
-      select c.id, c.first_name, c.last_name, c.email, c.country, c.order_count, c.total_spent, c.last_order_at, m.entered_at
+      select c.id, c.first_name, c.last_name, c.email, c.country, c.order_count, c.total_spent, c.last_order_at, m.entered_at, ${REF}
       from segment_members m join customers c on c.id = m.customer_id
       where m.segment_id = ${id}::uuid ${after}
       order by c.total_spent desc, c.id desc limit ${limit + 1}`.execute(this.db)).rows;
@@ -225,12 +229,18 @@ export class SegmentsService {
     ]);
     const countries = (await sql<{ country: string }>`select distinct country from customers where country is not null and merged_into is null order by 1 limit 300`.execute(this.db)).rows.map((r) => r.country);
     const seenTypes = new Set(seen.rows.map((r) => r.type));
+    // Property names of each type, from its 50 latest activities (a backward scan of the type's index range).
+    const keys = await sql<{ type: string; keys: string[] }>`
+      select t.type, array(select distinct k from (select a.properties from activities a where a.type = t.type and jsonb_typeof(a.properties) = 'object' order by a.occurred_at desc limit 50) x,
+        jsonb_object_keys(x.properties) k order by k limit 60) as keys
+      from unnest(${[...seenTypes]}::text[]) t(type)`.execute(this.db);
+    const propsOf = new Map(keys.rows.map((r) => [r.type, r.keys]));
     const types = [...new Set([...ACTIVITY_TYPES, ...seenTypes])].sort();
     return {
       fields: [...cat.fields.values()].map((f) => ({
         key: f.key, label: f.label, group: f.group, type: f.type, ops: [...opsFor(f)], options: f.key === 'country' ? countries : f.options, recurring: f.recurring, help: f.help,
       })),
-      activities: types.map((type) => ({ type, seen: seenTypes.has(type) })),
+      activities: types.map((type) => ({ type, seen: seenTypes.has(type), properties: propsOf.get(type) ?? [] })),
       categories: cats.rows.map((r) => r.c),
       segments: [...cat.segments].map(([id, s]) => ({ id, name: s.name })),
       rfmClasses: RFM_CLASSES.map((key) => ({ key, label: RFM_LABELS[key]! })),

@@ -25,7 +25,8 @@ const BUSINESS: Area[] = ['customers', 'commerce', 'segments', 'analytics', 'mes
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(ALL_PERMISSIONS),
   admin: new Set(ALL_PERMISSIONS),
-  marketer: new Set([...rw('customers', 'segments', 'messaging', 'loyalty', 'feedback'), ...r('commerce', 'analytics', 'predict', 'integrations', 'settings', 'team')]),
+  // Marketers enter marketing spend (analytics:write) for CAC and ROI.
+  marketer: new Set([...rw('customers', 'segments', 'messaging', 'loyalty', 'feedback', 'analytics'), ...r('commerce', 'predict', 'integrations', 'settings', 'team')]),
   support: new Set([...rw('customers', 'support', 'feedback'), ...r('commerce', 'loyalty', 'predict', 'settings', 'team')]),
   sales: new Set([...rw('customers', 'sales'), ...r('commerce', 'analytics', 'support', 'loyalty', 'predict', 'settings', 'team')]),
   analyst: new Set([...r(...BUSINESS), ...r('integrations', 'settings', 'team')]),

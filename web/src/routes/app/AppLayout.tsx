@@ -27,7 +27,10 @@ export function AppLayout(): ReactNode {
     );
   }
 
-  const isActive = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname === to || location.pathname.startsWith(`${to}/`));
+  const matches = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname === to || location.pathname.startsWith(`${to}/`));
+  // The longest matching item wins: /segments/rfm lights "RFM", not also "Segments".
+  const activeTo = NAV.flatMap((s) => s.items.map((i) => String(i.to))).filter(matches).sort((a, b) => b.length - a.length)[0];
+  const isActive = (to: string) => to === activeTo;
 
   return (
     <SessionContext value={me}>

@@ -1,7 +1,8 @@
 import {
-  IconBriefcase, IconBuildingStore, IconClipboardList, IconFileImport, IconHome, IconKey, IconPackage, IconPlugConnected, IconReceipt, IconRadar, IconUsers, IconUsersGroup,
+  IconBriefcase, IconChartGridDots, IconChartPie, IconBuildingStore, IconClipboardList, IconFileImport, IconHome, IconKey, IconPackage, IconPlugConnected, IconReceipt, IconRadar, IconUsers, IconUsersGroup,
   IconWebhook,
 } from '@tabler/icons-react';
+import { IconChartLine } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { LinkProps } from '@tanstack/react-router';
 
@@ -27,6 +28,9 @@ export const NAV: NavSection[] = [
       { label: 'Customers', icon: IconUsers, to: '/customers', permission: 'customers:read' },
       { label: 'Orders', icon: IconReceipt, to: '/orders', permission: 'commerce:read' },
       { label: 'Products', icon: IconPackage, to: '/products', permission: 'commerce:read' },
+      { label: 'Analytics', icon: IconChartLine, to: '/analytics', permission: 'analytics:read' },
+      { label: 'Segments', icon: IconChartPie, to: '/segments', permission: 'segments:read' },
+      { label: 'RFM', icon: IconChartGridDots, to: '/segments/rfm', permission: 'segments:read' },
     ],
   },
   {

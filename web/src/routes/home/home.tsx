@@ -16,6 +16,7 @@ import type { JobsPage } from '../../modules/jobs/api.ts';
 import { useCan, useSession } from '../../modules/session/context.tsx';
 import { useUsers } from '../../modules/team/api.ts';
 import { DemoCard } from '../../modules/demo/DemoCard.tsx';
+import { HomeSummary } from '../../modules/analytics/HomeSummary.tsx';
 
 interface Step {
   key: string;
@@ -111,6 +112,8 @@ export function HomePage(): ReactNode {
       </Stack>
 
       <DemoCard />
+
+      {can('analytics:read') && <HomeSummary />}
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>

@@ -32,6 +32,7 @@ export const FIELDS: Record<ImportKind, { field: Field; label: string; main?: bo
     { field: 'cancelledAt', label: 'Cancelled at' },
     { field: 'discountCodes', label: 'Discount codes' },
     { field: 'refundedAmount', label: 'Refunded amount' },
+    { field: 'emailConsent', label: 'Accepts email marketing (yes/no)' },
     { field: 'externalId', label: 'External id' },
     { field: 'shipName', label: 'Ship to: name' },
     { field: 'shipCompany', label: 'Ship to: company' },
@@ -60,6 +61,8 @@ export const FIELDS: Record<ImportKind, { field: Field; label: string; main?: bo
     { field: 'postalCode', label: 'Postal code' },
     { field: 'locale', label: 'Language' },
     { field: 'birthday', label: 'Birthday' },
+    { field: 'emailConsent', label: 'Accepts email marketing (yes/no)' },
+    { field: 'smsConsent', label: 'Accepts SMS marketing (yes/no)' },
   ],
   products: [
     { field: 'productId', label: 'Product id', main: true },
