@@ -82,11 +82,12 @@ export class SegmentEvaluator {
       await sql`set local work_mem = '256MB'`.execute(tx);
       const ctx = await this.context(tx, 'set', now);
       const pred = compileDefinition(def, ctx);
-      const [count, sample] = await Promise.all([
-        sql<{ n: number }>`select count(*)::int as n from customers c where ${BASE} and ${pred}`.execute(tx),
-        sql<{ id: string }>`select c.id from customers c where ${BASE} and ${pred} order by c.total_spent desc, c.id limit ${sampleSize}`.execute(tx),
-      ]);
-      return { count: count.rows[0]?.n ?? 0, sampleIds: sample.rows.map((r) => r.id), ms: performance.now() - t0 };
+      // One pass over the store: the count and the top spenders of the same member set.
+      const r = await sql<{ n: number; sample: string[] | null }>`
+        with m as materialized (select c.id, c.total_spent from customers c where ${BASE} and ${pred})
+        select (select count(*)::int from m) as n,
+               (select array_agg(id) from (select id from m order by total_spent desc, id limit ${sampleSize}) s) as sample`.execute(tx);
+      return { count: r.rows[0]?.n ?? 0, sampleIds: r.rows[0]?.sample ?? [], ms: performance.now() - t0 };
     });
   }
 
