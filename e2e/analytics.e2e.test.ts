@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import readline from 'node:readline';
-import zlib from 'node:zlib';
+import { gzipLines } from './data.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator } from 'playwright-core';
 import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
@@ -20,7 +18,7 @@ interface Invoice {
 }
 
 async function firstInvoices(n: number): Promise<Invoice[]> {
-  const rl = readline.createInterface({ input: fs.createReadStream(CSV).pipe(zlib.createGunzip()) });
+  const rl = gzipLines(CSV);
   const out = new Map<string, Invoice>();
   let header = true;
   for await (const line of rl) {

@@ -1,8 +1,7 @@
+import { gzipLines } from './data.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
@@ -30,7 +29,7 @@ const pence = (s: string) => Math.round(Number(s) * 100);
 
 /** The first `n` invoices with a customer, read from the start of the file. */
 async function firstInvoices(n: number): Promise<Invoice[]> {
-  const rl = readline.createInterface({ input: fs.createReadStream(CSV).pipe(zlib.createGunzip()) });
+  const rl = gzipLines(CSV);
   const out = new Map<string, Invoice>();
   let header = true;
   for await (const line of rl) {
@@ -237,7 +236,7 @@ describe.skipIf(!hasBrowser)('customer screens in a real browser', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-e2e-'));
     const file = path.join(dir, 'uci-2000.csv');
     const lines: string[] = [];
-    const rl = readline.createInterface({ input: fs.createReadStream(CSV).pipe(zlib.createGunzip()) });
+    const rl = gzipLines(CSV);
     for await (const line of rl) {
       lines.push(line);
       if (lines.length === 2000) break;

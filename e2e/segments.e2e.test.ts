@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import readline from 'node:readline';
-import zlib from 'node:zlib';
+import { gzipLines } from './data.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -51,7 +49,7 @@ function cells(line: string): string[] {
 
 /** The first `n` invoices with a customer, read from the start of the file. */
 async function firstInvoices(n: number): Promise<Invoice[]> {
-  const rl = readline.createInterface({ input: fs.createReadStream(CSV).pipe(zlib.createGunzip()) });
+  const rl = gzipLines(CSV);
   const out = new Map<string, Invoice>();
   let header = true;
   for await (const line of rl) {

@@ -10,6 +10,7 @@ export const CDNOW_DIR = path.resolve(import.meta.dirname, '../../../../../../sh
 
 /** The lines of the UCI file (header first), streamed. */
 export async function* uciLines(): AsyncGenerator<string> {
+  if (!fs.existsSync(UCI_FILE)) throw new Error(`Missing real data ${UCI_FILE}: the tests read ../shared/data next to the checkout.`);
   const rl = readline.createInterface({ input: fs.createReadStream(UCI_FILE).pipe(createGunzip()), crlfDelay: Infinity });
   for await (const line of rl) yield line;
 }
