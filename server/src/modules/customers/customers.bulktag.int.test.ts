@@ -79,7 +79,9 @@ describe('bulk tagging by filter', () => {
   it('more than 1,000: a background job in chunks, with its progress, audited', async () => {
     const res = await post('/api/customers/bulk-tag', { filter: { emailConsent: 'not_subscribed' }, add: ['no-consent'], remove: ['trial'] });
     const { job } = res.json();
-    expect(job).toMatchObject({ status: 'queued', total: N - N / 4, processed: 0 });
+    expect(job).toMatchObject({ total: N - N / 4 });
+    // The worker may have picked the job up before the response was written.
+    expect(['queued', 'running']).toContain(job.status);
     let cur = job;
     for (let i = 0; i < 600 && cur.status !== 'done' && cur.status !== 'failed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
