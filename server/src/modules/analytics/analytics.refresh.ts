@@ -93,8 +93,8 @@ export class Rollups {
     const state = row.state ? { ...row.state, built_at: new Date(row.state.built_at), scan_from: new Date(row.state.scan_from) } : null;
     let guests = false;
     if (state) {
-      const g = await sql<{ any: boolean }>`select exists (${guestChangedDays({ tz: state.time_zone, currency: state.currency }, state.scan_from)}) as any`.execute(db);
-      guests = g.rows[0]!.any;
+      const g = await sql<{ changed: boolean }>`select exists (${guestChangedDays({ tz: state.time_zone, currency: state.currency }, state.scan_from)}) as changed`.execute(db);
+      guests = g.rows[0]!.changed;
     }
     return { state, store: row.store, demoFinishedAt: row.demo?.status === 'done' ? (row.demo.finishedAt ?? null) : null, dirty: row.dirty, guests };
   }
