@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// The RFM module's class list (a plain-data file, importable here and by the web app; its index is not).
+import { RFM_CLASSES, type RfmClass } from '../rfm/rfm.classes.ts';
 
 /**
  * A segment definition: a typed, nestable AND/OR tree of conditions, stored as JSON and versioned
@@ -116,10 +118,7 @@ export const consentConditionSchema = z.strictObject({
   statuses: z.array(z.enum(CONSENT_STATUSES)).min(1).max(4),
 });
 
-export const RFM_CLASSES = [
-  'champions', 'loyal', 'potential_loyalist', 'new', 'promising', 'needs_attention', 'about_to_sleep', 'at_risk', 'cant_lose_them', 'hibernating', 'lost',
-] as const;
-export type RfmClass = (typeof RFM_CLASSES)[number];
+export { RFM_CLASSES, type RfmClass };
 export const rfmConditionSchema = z.discriminatedUnion('field', [
   z.strictObject({ kind: z.literal('rfm'), field: z.literal('class'), op: z.enum(['in', 'notIn']), value: z.array(z.enum(RFM_CLASSES)).min(1).max(11) }),
   z.strictObject({

@@ -1,3 +1,4 @@
+import { CLASS_INFO, type RfmClass } from '../rfm/rfm.classes.ts';
 import type { CountRule, Definition, Duration, FieldValue, Node, PropertyFilter, Window } from './segments.definition.ts';
 
 /**
@@ -10,11 +11,6 @@ export interface DescribeContext {
   /** Formats minor units of the store currency ("£12.50"). */
   money: (minor: number) => string;
 }
-
-const RFM_LABELS: Record<string, string> = {
-  champions: 'Champions', loyal: 'Loyal', potential_loyalist: 'Potential loyalist', new: 'New', promising: 'Promising', needs_attention: 'Needs attention',
-  about_to_sleep: 'About to sleep', at_risk: 'At risk', cant_lose_them: "Can't lose them", hibernating: 'Hibernating', lost: 'Lost',
-};
 
 const unitText = (d: Duration) => `${d.amount} ${d.amount === 1 ? d.unit.replace(/s$/, '') : d.unit}`;
 const quote = (s: string) => `“${s}”`;
@@ -102,7 +98,7 @@ function nodeText(n: Node, ctx: DescribeContext): string {
       return `${n.channel === 'email' ? 'email' : 'SMS'} marketing is ${list(n.statuses.map((s) => names[s]!))}`;
     }
     case 'rfm':
-      if (n.field === 'class') return `RFM class is ${n.op === 'notIn' ? 'none of' : ''}${n.op === 'notIn' ? ' ' : ''}${list(n.value.map((v) => RFM_LABELS[v] ?? v))}`;
+      if (n.field === 'class') return `RFM class is ${n.op === 'notIn' ? 'none of' : ''}${n.op === 'notIn' ? ' ' : ''}${list(n.value.map((v) => CLASS_INFO[v as RfmClass]?.label ?? v))}`;
       return `RFM ${n.field} score ${FIELD_OPS[n.op]} ${Array.isArray(n.value) ? `${n.value[0]} and ${n.value[1]}` : n.value}`;
     case 'segment':
       return `${n.op === 'in' ? 'is in' : 'is not in'} segment ${quote(ctx.segmentNames[n.segmentId] ?? 'a deleted segment')}`;

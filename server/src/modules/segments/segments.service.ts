@@ -6,6 +6,7 @@ import { badRequest, notFound, type FieldError } from '../../platform/http/probl
 import { newId } from '../../platform/ids.ts';
 import { fromMinor } from '../../platform/money.ts';
 import { getSetting, getStoreSettings, putSetting } from '../../platform/settings.ts';
+import { CLASS_INFO } from '../rfm/rfm.classes.ts';
 import { BUILTINS } from './segments.builtins.ts';
 import { analyse } from './segments.compile.ts';
 import { RFM_CLASSES, type Definition } from './segments.definition.ts';
@@ -15,11 +16,6 @@ import { loadCatalogue, opsFor, type Catalogue } from './segments.fields.ts';
 import { segmentsRepo, type SegmentRow } from './segments.repo.ts';
 import type { FieldsCatalogue, RawDefinition, Segment, SegmentMember } from './segments.schemas.ts';
 import { parseDefinition, validateDefinition } from './segments.validate.ts';
-
-const RFM_LABELS: Record<string, string> = {
-  champions: 'Champions', loyal: 'Loyal', potential_loyalist: 'Potential loyalist', new: 'New', promising: 'Promising', needs_attention: 'Needs attention',
-  about_to_sleep: 'About to sleep', at_risk: 'At risk', cant_lose_them: "Can't lose them", hibernating: 'Hibernating', lost: 'Lost',
-};
 
 export function describeContext(cat: Catalogue, currency: string): DescribeContext {
   const fmt = new Intl.NumberFormat('en', { style: 'currency', currency });
@@ -243,7 +239,7 @@ export class SegmentsService {
       activities: types.map((type) => ({ type, seen: seenTypes.has(type), properties: propsOf.get(type) ?? [] })),
       categories: cats.rows.map((r) => r.c),
       segments: [...cat.segments].map(([id, s]) => ({ id, name: s.name })),
-      rfmClasses: RFM_CLASSES.map((key) => ({ key, label: RFM_LABELS[key]! })),
+      rfmClasses: RFM_CLASSES.map((key) => ({ key, label: CLASS_INFO[key].label })),
       currency: store.currency,
     };
   }

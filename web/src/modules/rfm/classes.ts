@@ -1,4 +1,5 @@
 import type { MantineColor } from '@mantine/core';
+import { CLASS_INFO } from '../../../../server/src/modules/rfm/rfm.classes.ts';
 import type { RfmClass } from './api.ts';
 
 /** One hue per class: greens for the best, warm colours for those slipping away, greys for the gone. */
@@ -17,19 +18,8 @@ export const CLASS_COLOR: Record<RfmClass, MantineColor> = {
 };
 
 /** The same labels as the server's, for places that only have the key. */
-export const CLASS_LABEL: Record<RfmClass, string> = {
-  champions: 'Champions',
-  loyal: 'Loyal',
-  potential_loyalist: 'Potential loyalist',
-  new: 'New',
-  promising: 'Promising',
-  needs_attention: 'Needs attention',
-  about_to_sleep: 'About to sleep',
-  at_risk: 'At risk',
-  cant_lose_them: 'Can’t lose them',
-  hibernating: 'Hibernating',
-  lost: 'Lost',
-};
+/** Labels come from the server's class table (one spelling everywhere). */
+export const CLASS_LABEL = Object.fromEntries(Object.entries(CLASS_INFO).map(([k, v]) => [k, v.label])) as Record<RfmClass, string>;
 
 export const RFM_CLASS_KEYS = Object.keys(CLASS_LABEL) as RfmClass[];
 
