@@ -144,6 +144,7 @@ export class SegmentsService {
       if (!r) throw notFound(`No segment ${id}.`);
       await audit.record(tx, actor, { action: 'segment.deleted', entityType: 'segment', entityId: id, summary: `Deleted segment "${r.name}" (${r.size} members)`, before: { name: r.name, definition: r.definition } });
     });
+    await this.afterSave();
   }
 
   async duplicate(actor: Actor, id: string): Promise<Segment> {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Activity } from '../../platform/activities/activities.ts';
-import type { Db, Tx } from '../../platform/db/db.ts';
+import type { Db, Executor, Tx } from '../../platform/db/db.ts';
 import type { SegmentEvaluator } from './segments.evaluate.ts';
 import { segmentsRepo } from './segments.repo.ts';
 
@@ -30,23 +30,30 @@ export class SegmentWatcher {
   }
 
   /** Re-reads the activity types any segment listens to (after a segment is saved in this process, at once). */
-  async reloadTriggers(): Promise<void> {
-    const rows = await this.db.selectFrom('segments').select('triggers').where('status', '=', 'active').execute();
+  async reloadTriggers(db: Executor = this.db): Promise<void> {
+    const rows = await db.selectFrom('segments').select('triggers').where('status', '=', 'active').execute();
     this.triggers = new Set(rows.flatMap((r) => r.triggers));
     this.loadedAt = Date.now();
   }
 
-  private async currentTriggers(): Promise<Set<string>> {
-    if (Date.now() - this.loadedAt > SegmentWatcher.TRIGGERS_TTL_MS) {
-      this.loading ??= this.reloadTriggers().finally(() => (this.loading = null));
-      await this.loading;
+  /**
+   * The cached trigger set. The first read happens in the writing transaction itself; later
+   * refreshes run in the background, so a write never waits for a second pool connection (with
+   * every connection held by writers, that wait would never end).
+   */
+  private async currentTriggers(tx: Tx): Promise<Set<string>> {
+    if (this.loadedAt === 0) await this.reloadTriggers(tx);
+    else if (Date.now() - this.loadedAt > SegmentWatcher.TRIGGERS_TTL_MS && !this.loading) {
+      this.loading = this.reloadTriggers()
+        .catch((err: unknown) => this.log.warn({ err }, 'could not re-read segment triggers; using the previous set'))
+        .finally(() => (this.loading = null));
     }
     return this.triggers;
   }
 
   /** Activities batch listener: marks the customers whose membership these activities may change. */
   readonly onActivities = async (tx: Tx, activities: Activity[]): Promise<void> => {
-    const triggers = await this.currentTriggers();
+    const triggers = await this.currentTriggers(tx);
     if (!triggers.size) return;
     const ids: string[] = [];
     const reasons: string[] = [];
