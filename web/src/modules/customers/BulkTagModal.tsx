@@ -1,4 +1,5 @@
-import { Alert, Anchor, Button, Group, Modal, MultiSelect, Progress, Stack, TagsInput, Text } from '@mantine/core';
+import { FormModal } from '../../components/FormModal.tsx';
+import { Alert, Anchor, Button, Group, MultiSelect, Progress, Stack, TagsInput, Text } from '@mantine/core';
 import { IconTags } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -60,68 +61,59 @@ export function BulkTagModal({ mode, target, onClose, onDone }: { mode: 'add' | 
   };
 
   return (
-    <Modal opened={mode !== null} onClose={onClose} title={<Text fw={600}>{mode === 'add' ? 'Add tags' : 'Remove tags'}</Text>} centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <Stack>
-          {matching && (
-            <Alert variant="light" color="blue" icon={<IconTags size={16} />} p="xs">
-              <Text fz="sm">
-                Applies to {who}, including those not loaded on the page. More than 1,000 are tagged in the background, and each changed profile gets a timeline entry.
-              </Text>
-            </Alert>
-          )}
-          {mode === 'add' ? (
-            <TagsInput
-              label="Tags to add"
-              description={`Added to ${who}. Press Enter after each new tag.`}
-              placeholder="vip, wholesale…"
-              data={(tags.data ?? []).map((t) => t.tag)}
-              value={value}
-              onChange={(v) => {
-                setValue(v);
-                setError(undefined);
-              }}
-              error={error}
-              acceptValueOnBlur
-              clearable
-              data-autofocus
-              comboboxProps={{ withinPortal: true }}
-            />
-          ) : (
-            <MultiSelect
-              label="Tags to remove"
-              description={onTheirs.length ? `Removed from ${who} that carry them.` : 'None of these customers has a tag.'}
-              placeholder={onTheirs.length ? 'Pick tags' : undefined}
-              data={onTheirs}
-              value={value}
-              onChange={(v) => {
-                setValue(v);
-                setError(undefined);
-              }}
-              error={error}
-              searchable
-              clearable
-              disabled={!onTheirs.length}
-              data-autofocus
-              comboboxProps={{ withinPortal: true }}
-            />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={bulk.isPending} color={mode === 'remove' ? 'red' : undefined} disabled={mode === 'remove' && !onTheirs.length}>
-              {mode === 'add' ? `Add to ${short}` : `Remove from ${short}`}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal opened={mode !== null} onClose={onClose} title={mode === 'add' ? 'Add tags' : 'Remove tags'} onSubmit={submit}>
+      {matching && (
+        <Alert variant="light" color="blue" icon={<IconTags size={16} />} p="xs">
+          <Text fz="sm">
+            Applies to {who}, including those not loaded on the page. More than 1,000 are tagged in the background, and each changed profile gets a timeline entry.
+          </Text>
+        </Alert>
+      )}
+      {mode === 'add' ? (
+        <TagsInput
+          label="Tags to add"
+          description={`Added to ${who}. Press Enter after each new tag.`}
+          placeholder="vip, wholesale…"
+          data={(tags.data ?? []).map((t) => t.tag)}
+          value={value}
+          onChange={(v) => {
+            setValue(v);
+            setError(undefined);
+          }}
+          error={error}
+          acceptValueOnBlur
+          clearable
+          data-autofocus
+          comboboxProps={{ withinPortal: true }}
+        />
+      ) : (
+        <MultiSelect
+          label="Tags to remove"
+          description={onTheirs.length ? `Removed from ${who} that carry them.` : 'None of these customers has a tag.'}
+          placeholder={onTheirs.length ? 'Pick tags' : undefined}
+          data={onTheirs}
+          value={value}
+          onChange={(v) => {
+            setValue(v);
+            setError(undefined);
+          }}
+          error={error}
+          searchable
+          clearable
+          disabled={!onTheirs.length}
+          data-autofocus
+          comboboxProps={{ withinPortal: true }}
+        />
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={bulk.isPending} color={mode === 'remove' ? 'red' : undefined} disabled={mode === 'remove' && !onTheirs.length}>
+          {mode === 'add' ? `Add to ${short}` : `Remove from ${short}`}
+        </Button>
+      </Group>
+    </FormModal>
   );
 }
 

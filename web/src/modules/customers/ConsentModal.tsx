@@ -1,4 +1,5 @@
-import { Button, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { FormModal } from '../../components/FormModal.tsx';
+import { Button, Group, Radio, Stack, Text, Textarea } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { ApiError } from '../../lib/api.ts';
@@ -51,60 +52,51 @@ export function ConsentModal({ customerId, channel, state, onClose }: { customer
   };
 
   return (
-    <Modal opened={channel !== null} onClose={onClose} title={<Text fw={600}>Change {channel ? CHANNEL_NAMES[channel] : ''} consent</Text>} centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
+    <FormModal opened={channel !== null} onClose={onClose} title={`Change ${channel ? CHANNEL_NAMES[channel] : ''} consent`} onSubmit={submit}>
+      {state && (
+        <Text fz="sm" c="dimmed">
+          Now: {consentText(state)}
+          {state.source ? ` (from ${state.source})` : ''}.
+        </Text>
+      )}
+      <Radio.Group
+        label="New status"
+        value={status}
+        onChange={(v) => {
+          setStatus(v as ConsentStatus);
+          setErrors((e) => ({ ...e, status: undefined }));
         }}
+        error={errors.status}
       >
-        <Stack>
-          {state && (
-            <Text fz="sm" c="dimmed">
-              Now: {consentText(state)}
-              {state.source ? ` (from ${state.source})` : ''}.
-            </Text>
-          )}
-          <Radio.Group
-            label="New status"
-            value={status}
-            onChange={(v) => {
-              setStatus(v as ConsentStatus);
-              setErrors((e) => ({ ...e, status: undefined }));
-            }}
-            error={errors.status}
-          >
-            <Stack gap="xs" mt={6}>
-              {CHOICES.map((c) => (
-                <Radio key={c.value} value={c.value} label={c.label} description={c.description} disabled={state?.status === c.value} />
-              ))}
-            </Stack>
-          </Radio.Group>
-          <Textarea
-            label="Reason"
-            description="Kept in the consent history with your name and the time, as proof of the change."
-            placeholder="Customer asked by email on 3 March to stop the newsletter"
-            value={reason}
-            onChange={(e) => {
-              setReason(e.currentTarget.value);
-              setErrors((x) => ({ ...x, reason: undefined }));
-            }}
-            error={errors.reason}
-            autosize
-            minRows={2}
-            maxLength={1000}
-            withAsterisk
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={set.isPending}>
-              Save consent
-            </Button>
-          </Group>
+        <Stack gap="xs" mt={6}>
+          {CHOICES.map((c) => (
+            <Radio key={c.value} value={c.value} label={c.label} description={c.description} disabled={state?.status === c.value} />
+          ))}
         </Stack>
-      </form>
-    </Modal>
+      </Radio.Group>
+      <Textarea
+        label="Reason"
+        description="Kept in the consent history with your name and the time, as proof of the change."
+        placeholder="Customer asked by email on 3 March to stop the newsletter"
+        value={reason}
+        onChange={(e) => {
+          setReason(e.currentTarget.value);
+          setErrors((x) => ({ ...x, reason: undefined }));
+        }}
+        error={errors.reason}
+        autosize
+        minRows={2}
+        maxLength={1000}
+        withAsterisk
+      />
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={set.isPending}>
+          Save consent
+        </Button>
+      </Group>
+    </FormModal>
   );
 }

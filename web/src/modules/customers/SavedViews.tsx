@@ -1,4 +1,5 @@
-import { Badge, Button, Group, List, Menu, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { FormModal } from '../../components/FormModal.tsx';
+import { Badge, Button, Group, List, Menu, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { IconBookmark, IconBookmarkPlus, IconChevronDown, IconTrash, IconUsersGroup } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
@@ -96,48 +97,39 @@ export function SavedViews({ search, currency, onApply }: { search: ListSearch; 
         </Menu.Dropdown>
       </Menu>
 
-      <Modal opened={saving} onClose={() => setSaving(false)} title={<Text fw={600}>Save view</Text>} centered>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            onSave();
-          }}
-        >
-          <Stack>
-            <TextInput label="Name" placeholder="e.g. Big spenders in France" value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError} data-autofocus maxLength={200} />
-            <Switch
-              label="Share with the team"
-              description="Shared views appear in everyone’s list; only you (or an admin) can delete them."
-              checked={shared}
-              onChange={(e) => setShared(e.currentTarget.checked)}
-            />
-            <Stack gap={4}>
-              <Text fz="xs" fw={600} c="dimmed" tt="uppercase">
-                Filters
-              </Text>
-              {described.length ? (
-                <List fz="sm" spacing={2}>
-                  {described.map((d) => (
-                    <List.Item key={d}>{d}</List.Item>
-                  ))}
-                </List>
-              ) : (
-                <Text fz="sm" c="dimmed">
-                  None: the view lists every customer.
-                </Text>
-              )}
-            </Stack>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setSaving(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Save view
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <FormModal opened={saving} onClose={() => setSaving(false)} title="Save view" onSubmit={() => onSave()}>
+        <TextInput label="Name" placeholder="e.g. Big spenders in France" value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError} data-autofocus maxLength={200} />
+        <Switch
+          label="Share with the team"
+          description="Shared views appear in everyone’s list; only you (or an admin) can delete them."
+          checked={shared}
+          onChange={(e) => setShared(e.currentTarget.checked)}
+        />
+        <Stack gap={4}>
+          <Text fz="xs" fw={600} c="dimmed" tt="uppercase">
+            Filters
+          </Text>
+          {described.length ? (
+            <List fz="sm" spacing={2}>
+              {described.map((d) => (
+                <List.Item key={d}>{d}</List.Item>
+              ))}
+            </List>
+          ) : (
+            <Text fz="sm" c="dimmed">
+              None: the view lists every customer.
+            </Text>
+          )}
+        </Stack>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => setSaving(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            Save view
+          </Button>
+        </Group>
+      </FormModal>
 
       <ConfirmModal
         opened={deleting !== null}

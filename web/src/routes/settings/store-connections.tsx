@@ -1,3 +1,5 @@
+import { QueryStates } from '../../components/QueryStates.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
 import {
   ActionIcon, Alert, Anchor, Badge, Button, Code, Collapse, Divider, Group, List, Menu, Modal, Paper, PasswordInput, SegmentedControl, Select, Stack, Table, Text, TextInput,
   Title, Tooltip,
@@ -95,14 +97,10 @@ function StoreConnections() {
           )
         }
       />
-      {list.isPending ? (
-        <Paper withBorder radius="md">
-          <TableSkeleton rows={4} />
-        </Paper>
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.length === 0 ? (
-        <Paper withBorder radius="md">
+      <QueryStates
+        query={list}
+        rows={4}
+        empty={
           <Empty
             icon={<IconPlugConnected size={24} />}
             title="No store connected"
@@ -115,14 +113,16 @@ function StoreConnections() {
               )
             }
           />
-        </Paper>
-      ) : (
-        <Stack gap="md">
-          {list.data.map((c) => (
-            <ConnectionCard key={c.id} connection={c} writable={writable} />
-          ))}
-        </Stack>
-      )}
+        }
+      >
+        {(data) => (
+          <Stack gap="md">
+            {data.map((c) => (
+              <ConnectionCard key={c.id} connection={c} writable={writable} />
+            ))}
+          </Stack>
+        )}
+      </QueryStates>
 
       <AddConnectionModal
         opened={adding}
@@ -435,50 +435,36 @@ function AddConnectionModal({ opened, onClose, onCreated }: { opened: boolean; o
     });
   };
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Connect a store</Text>} size="lg" centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <Stack>
-          {problem && (
-            <Alert color="red" icon={<IconAlertCircle size={18} />}>
-              {problem}
-            </Alert>
-          )}
-          <SegmentedControl fullWidth value={f.platform} onChange={(v) => set('platform', v)} data={PLATFORMS.map((p) => ({ value: p.value, label: p.label }))} aria-label="Platform" />
-          <TextInput label="Name" placeholder="e.g. Main shop" value={f.name} onChange={(e) => set('name', e.currentTarget.value)} error={errors.name} maxLength={200} data-autofocus />
-          <TextInput label={how.storeUrl} placeholder={how.storeUrlHint} value={f.storeUrl} onChange={(e) => set('storeUrl', e.currentTarget.value)} error={errors.storeUrl} maxLength={500} />
-          <PasswordInput
-            label={how.secret}
-            description="Patron checks every delivery’s signature with it. It is stored and never shown again."
-            value={f.webhookSecret}
-            onChange={(e) => set('webhookSecret', e.currentTarget.value)}
-            error={errors.webhookSecret}
-            maxLength={500}
-          />
-          {f.platform === 'bigcommerce' && (
-            <>
-              <Divider label="API credentials (to fetch what webhooks point at)" labelPosition="left" />
-              <Group grow align="flex-start">
-                <TextInput label="Store hash" placeholder="abc123" value={f.storeHash} onChange={(e) => set('storeHash', e.currentTarget.value)} error={errors.storeHash} />
-                <PasswordInput label="Access token" value={f.accessToken} onChange={(e) => set('accessToken', e.currentTarget.value)} error={errors.accessToken} />
-              </Group>
-            </>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Connect
-            </Button>
+    <FormModal opened={opened} onClose={onClose} title="Connect a store" size="lg" onSubmit={submit} problem={problem}>
+      <SegmentedControl fullWidth value={f.platform} onChange={(v) => set('platform', v)} data={PLATFORMS.map((p) => ({ value: p.value, label: p.label }))} aria-label="Platform" />
+      <TextInput label="Name" placeholder="e.g. Main shop" value={f.name} onChange={(e) => set('name', e.currentTarget.value)} error={errors.name} maxLength={200} data-autofocus />
+      <TextInput label={how.storeUrl} placeholder={how.storeUrlHint} value={f.storeUrl} onChange={(e) => set('storeUrl', e.currentTarget.value)} error={errors.storeUrl} maxLength={500} />
+      <PasswordInput
+        label={how.secret}
+        description="Patron checks every delivery’s signature with it. It is stored and never shown again."
+        value={f.webhookSecret}
+        onChange={(e) => set('webhookSecret', e.currentTarget.value)}
+        error={errors.webhookSecret}
+        maxLength={500}
+      />
+      {f.platform === 'bigcommerce' && (
+        <>
+          <Divider label="API credentials (to fetch what webhooks point at)" labelPosition="left" />
+          <Group grow align="flex-start">
+            <TextInput label="Store hash" placeholder="abc123" value={f.storeHash} onChange={(e) => set('storeHash', e.currentTarget.value)} error={errors.storeHash} />
+            <PasswordInput label="Access token" value={f.accessToken} onChange={(e) => set('accessToken', e.currentTarget.value)} error={errors.accessToken} />
           </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={create.isPending}>
+          Connect
+        </Button>
+      </Group>
+    </FormModal>
   );
 }
 
@@ -523,52 +509,38 @@ function EditConnectionModal({ connection: c, opened, onClose }: { connection: S
     });
   };
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Edit {c.name}</Text>} centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <Stack>
-          {problem && (
-            <Alert color="red" icon={<IconAlertCircle size={18} />}>
-              {problem}
-            </Alert>
-          )}
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} />
-          <TextInput label={HOW[c.platform].storeUrl} value={storeUrl} onChange={(e) => setStoreUrl(e.currentTarget.value)} error={errors.storeUrl} />
-          <PasswordInput
-            label="New secret"
-            description={`Only after rotating it in ${platformLabel(c.platform)}; leave empty to keep ${c.secretHint}.`}
-            value={secret}
-            onChange={(e) => setSecret(e.currentTarget.value)}
-            error={errors.webhookSecret}
-          />
-          {c.platform === 'bigcommerce' && (
-            <>
-              <Divider label="API credentials" labelPosition="left" />
-              <Group grow align="flex-start">
-                <TextInput label="Store hash" value={storeHash} onChange={(e) => setStoreHash(e.currentTarget.value)} error={errors.storeHash} />
-                <PasswordInput label="Access token" description={c.api ? `Leave empty to keep ${c.api.tokenHint}` : undefined} value={token} onChange={(e) => setToken(e.currentTarget.value)} error={errors.accessToken} />
-              </Group>
-              {c.api && (
-                <Anchor component="button" type="button" fz="sm" c="red" onClick={() => submit(true)} style={{ alignSelf: 'flex-start' }}>
-                  Remove the API credentials
-                </Anchor>
-              )}
-            </>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              Save
-            </Button>
+    <FormModal opened={opened} onClose={onClose} title={`Edit ${c.name}`} onSubmit={submit} problem={problem}>
+      <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} />
+      <TextInput label={HOW[c.platform].storeUrl} value={storeUrl} onChange={(e) => setStoreUrl(e.currentTarget.value)} error={errors.storeUrl} />
+      <PasswordInput
+        label="New secret"
+        description={`Only after rotating it in ${platformLabel(c.platform)}; leave empty to keep ${c.secretHint}.`}
+        value={secret}
+        onChange={(e) => setSecret(e.currentTarget.value)}
+        error={errors.webhookSecret}
+      />
+      {c.platform === 'bigcommerce' && (
+        <>
+          <Divider label="API credentials" labelPosition="left" />
+          <Group grow align="flex-start">
+            <TextInput label="Store hash" value={storeHash} onChange={(e) => setStoreHash(e.currentTarget.value)} error={errors.storeHash} />
+            <PasswordInput label="Access token" description={c.api ? `Leave empty to keep ${c.api.tokenHint}` : undefined} value={token} onChange={(e) => setToken(e.currentTarget.value)} error={errors.accessToken} />
           </Group>
-        </Stack>
-      </form>
-    </Modal>
+          {c.api && (
+            <Anchor component="button" type="button" fz="sm" c="red" onClick={() => submit(true)} style={{ alignSelf: 'flex-start' }}>
+              Remove the API credentials
+            </Anchor>
+          )}
+        </>
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={update.isPending}>
+          Save
+        </Button>
+      </Group>
+    </FormModal>
   );
 }

@@ -1,4 +1,6 @@
-import { ActionIcon, Alert, Autocomplete, Badge, Button, Grid, Group, Modal, Paper, Select, Stack, Table, TagsInput, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { QueryStates } from '../../components/QueryStates.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
+import { ActionIcon, Alert, Autocomplete, Badge, Button, Grid, Group, Paper, Select, Stack, Table, TagsInput, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconDeviceFloppy, IconListDetails, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
@@ -210,83 +212,81 @@ function Attributes() {
         )}
       </Group>
 
-      {attrs.isPending ? (
-        <Paper withBorder radius="md">
-          <TableSkeleton rows={3} />
-        </Paper>
-      ) : attrs.isError ? (
-        <ErrorState error={attrs.error} onRetry={() => void attrs.refetch()} />
-      ) : attrs.data.length === 0 ? (
-        <Paper withBorder radius="md">
+      <QueryStates
+        query={attrs}
+        rows={3}
+        empty={
           <Empty
             icon={<IconListDetails size={24} />}
             title="No custom attributes"
             description="Profiles have name, contact details, birthday, language, time zone and country. Add an attribute for anything else your team tracks."
           />
-        </Paper>
-      ) : (
-        <TableCard minWidth={{ base: 0, sm: 640 }}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Label</Table.Th>
-              {!mobile && <Table.Th>Key</Table.Th>}
-              <Table.Th>Type</Table.Th>
-              {!mobile && <Table.Th>Options</Table.Th>}
-              {!mobile && <Table.Th>Added</Table.Th>}
-              {writable && <Table.Th w={52} aria-label="Actions" />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {attrs.data.map((a) => (
-              <Table.Tr key={a.key}>
-                <Table.Td>
-                  <Text fz="sm" fw={500}>
-                    {a.label}
-                  </Text>
-                  {mobile && (
-                    <Text fz="xs" ff="monospace" c="dimmed">
-                      {a.key}
-                    </Text>
-                  )}
-                </Table.Td>
-                {!mobile && (
-                  <Table.Td>
-                    <Text fz="xs" ff="monospace">
-                      {a.key}
-                    </Text>
-                  </Table.Td>
-                )}
-                <Table.Td>
-                  <Badge variant="light" color="gray" size="sm">
-                    {typeLabel(a.type)}
-                  </Badge>
-                </Table.Td>
-                {!mobile && (
-                  <Table.Td maw={280}>
-                    <Text fz="sm" c={a.options.length ? undefined : 'dimmed'} lineClamp={2}>
-                      {a.options.length ? a.options.join(', ') : '—'}
-                    </Text>
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td>
-                    <TimeAgo date={a.createdAt} />
-                  </Table.Td>
-                )}
-                {writable && (
-                  <Table.Td>
-                    <Tooltip label="Delete attribute" withArrow>
-                      <ActionIcon variant="subtle" color="gray" onClick={() => setDeleting(a)} aria-label={`Delete attribute ${a.label}`}>
-                        <IconTrash size={16} />
-                      </ActionIcon>
-                    </Tooltip>
-                  </Table.Td>
-                )}
+        }
+      >
+        {(data) => (
+          <TableCard minWidth={{ base: 0, sm: 640 }}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Label</Table.Th>
+                {!mobile && <Table.Th>Key</Table.Th>}
+                <Table.Th>Type</Table.Th>
+                {!mobile && <Table.Th>Options</Table.Th>}
+                {!mobile && <Table.Th>Added</Table.Th>}
+                {writable && <Table.Th w={52} aria-label="Actions" />}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </TableCard>
-      )}
+            </Table.Thead>
+            <Table.Tbody>
+              {data.map((a) => (
+                <Table.Tr key={a.key}>
+                  <Table.Td>
+                    <Text fz="sm" fw={500}>
+                      {a.label}
+                    </Text>
+                    {mobile && (
+                      <Text fz="xs" ff="monospace" c="dimmed">
+                        {a.key}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  {!mobile && (
+                    <Table.Td>
+                      <Text fz="xs" ff="monospace">
+                        {a.key}
+                      </Text>
+                    </Table.Td>
+                  )}
+                  <Table.Td>
+                    <Badge variant="light" color="gray" size="sm">
+                      {typeLabel(a.type)}
+                    </Badge>
+                  </Table.Td>
+                  {!mobile && (
+                    <Table.Td maw={280}>
+                      <Text fz="sm" c={a.options.length ? undefined : 'dimmed'} lineClamp={2}>
+                        {a.options.length ? a.options.join(', ') : '—'}
+                      </Text>
+                    </Table.Td>
+                  )}
+                  {!mobile && (
+                    <Table.Td>
+                      <TimeAgo date={a.createdAt} />
+                    </Table.Td>
+                  )}
+                  {writable && (
+                    <Table.Td>
+                      <Tooltip label="Delete attribute" withArrow>
+                        <ActionIcon variant="subtle" color="gray" onClick={() => setDeleting(a)} aria-label={`Delete attribute ${a.label}`}>
+                          <IconTrash size={16} />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </TableCard>
+        )}
+      </QueryStates>
 
       <AddAttributeModal opened={adding} onClose={() => setAdding(false)} />
 
@@ -378,80 +378,66 @@ function AddAttributeModal({ opened, onClose }: { opened: boolean; onClose: () =
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Add custom attribute</Text>} centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
+    <FormModal opened={opened} onClose={onClose} title="Add custom attribute" onSubmit={submit} problem={problem}>
+      <TextInput
+        label="Label"
+        placeholder="e.g. Loyalty tier"
+        value={label}
+        onChange={(e) => {
+          const v = e.currentTarget.value;
+          setLabel(v);
+          if (!keyTouched) setKey(keyFrom(v));
+          setErrors((x) => ({ ...x, label: '', ...(keyTouched ? {} : { key: '' }) }));
         }}
-      >
-        <Stack>
-          {problem && (
-            <Alert color="red" icon={<IconAlertCircle size={18} />}>
-              {problem}
-            </Alert>
-          )}
-          <TextInput
-            label="Label"
-            placeholder="e.g. Loyalty tier"
-            value={label}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              setLabel(v);
-              if (!keyTouched) setKey(keyFrom(v));
-              setErrors((x) => ({ ...x, label: '', ...(keyTouched ? {} : { key: '' }) }));
-            }}
-            error={errors.label}
-            maxLength={200}
-            data-autofocus
-          />
-          <TextInput
-            label="Key"
-            description="How the API and imports name it. It cannot be changed later."
-            value={key}
-            onChange={(e) => {
-              setKey(e.currentTarget.value);
-              setKeyTouched(true);
-              setErrors((x) => ({ ...x, key: '' }));
-            }}
-            error={errors.key}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            maxLength={63}
-          />
-          <Select
-            label="Type"
-            data={TYPES}
-            value={type}
-            onChange={(v) => v && setType(v as AttributeType)}
-            allowDeselect={false}
-            error={errors.type}
-            comboboxProps={{ withinPortal: true }}
-          />
-          {type === 'list' && (
-            <TagsInput
-              label="Options"
-              description="Press Enter after each option. A profile can hold one or several of them."
-              placeholder="Bronze, Silver, Gold"
-              value={options}
-              onChange={(v) => {
-                setOptions(v);
-                setErrors((x) => ({ ...x, options: '' }));
-              }}
-              error={errors.options}
-              acceptValueOnBlur
-              clearable
-            />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Add attribute
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        error={errors.label}
+        maxLength={200}
+        data-autofocus
+      />
+      <TextInput
+        label="Key"
+        description="How the API and imports name it. It cannot be changed later."
+        value={key}
+        onChange={(e) => {
+          setKey(e.currentTarget.value);
+          setKeyTouched(true);
+          setErrors((x) => ({ ...x, key: '' }));
+        }}
+        error={errors.key}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        maxLength={63}
+      />
+      <Select
+        label="Type"
+        data={TYPES}
+        value={type}
+        onChange={(v) => v && setType(v as AttributeType)}
+        allowDeselect={false}
+        error={errors.type}
+        comboboxProps={{ withinPortal: true }}
+      />
+      {type === 'list' && (
+        <TagsInput
+          label="Options"
+          description="Press Enter after each option. A profile can hold one or several of them."
+          placeholder="Bronze, Silver, Gold"
+          value={options}
+          onChange={(v) => {
+            setOptions(v);
+            setErrors((x) => ({ ...x, options: '' }));
+          }}
+          error={errors.options}
+          acceptValueOnBlur
+          clearable
+        />
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={create.isPending}>
+          Add attribute
+        </Button>
+      </Group>
+    </FormModal>
   );
 }

@@ -1,4 +1,5 @@
-import { Alert, Anchor, Badge, Button, Code, CopyButton, Group, List, Modal, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { FormModal } from '../../components/FormModal.tsx';
+import { Alert, Anchor, Badge, Button, Code, CopyButton, Group, List, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconCheck, IconCopy, IconInfoCircle, IconKey, IconPlus } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -209,42 +210,33 @@ function CreatePublicKeyModal({ opened, onClose, onCreated }: { opened: boolean;
     );
   };
   return (
-    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Create a public key</Text>} centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
+    <FormModal opened={opened} onClose={onClose} title="Create a public key" onSubmit={submit}>
+      <TextInput
+        label="Name"
+        description="Where the key is used, e.g. the shop’s domain"
+        value={name}
+        onChange={(e) => {
+          setName(e.currentTarget.value);
+          setError(undefined);
         }}
-      >
-        <Stack>
-          <TextInput
-            label="Name"
-            description="Where the key is used, e.g. the shop’s domain"
-            value={name}
-            onChange={(e) => {
-              setName(e.currentTarget.value);
-              setError(undefined);
-            }}
-            error={error}
-            data-autofocus
-            maxLength={200}
-          />
-          <Group gap="xs">
-            <IconKey size={16} color="var(--mantine-color-dimmed)" aria-hidden />
-            <Text fz="sm" c="dimmed">
-              Can only send tracking events <Badge size="xs" variant="light">tracking:write</Badge>
-            </Text>
-          </Group>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create key
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        error={error}
+        data-autofocus
+        maxLength={200}
+      />
+      <Group gap="xs">
+        <IconKey size={16} color="var(--mantine-color-dimmed)" aria-hidden />
+        <Text fz="sm" c="dimmed">
+          Can only send tracking events <Badge size="xs" variant="light">tracking:write</Badge>
+        </Text>
+      </Group>
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={create.isPending}>
+          Create key
+        </Button>
+      </Group>
+    </FormModal>
   );
 }

@@ -1,3 +1,5 @@
+import { QueryStates } from '../../components/QueryStates.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
 import { ActionIcon, Alert, Badge, Button, Code, Collapse, Group, Menu, Modal, Paper, Stack, Switch, Table, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconChevronDown, IconChevronRight, IconDots, IconPencil, IconPlus, IconSend, IconTrash, IconWebhook } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
@@ -50,14 +52,10 @@ function Webhooks() {
           )
         }
       />
-      {subs.isPending ? (
-        <Paper withBorder radius="md">
-          <TableSkeleton rows={4} />
-        </Paper>
-      ) : subs.isError ? (
-        <ErrorState error={subs.error} onRetry={() => void subs.refetch()} />
-      ) : subs.data.length === 0 ? (
-        <Paper withBorder radius="md">
+      <QueryStates
+        query={subs}
+        rows={4}
+        empty={
           <Empty
             icon={<IconWebhook size={24} />}
             title="No endpoints yet"
@@ -70,14 +68,16 @@ function Webhooks() {
               )
             }
           />
-        </Paper>
-      ) : (
-        <Stack gap="md">
-          {subs.data.map((s) => (
-            <SubscriptionCard key={s.id} sub={s} writable={writable} onEdit={() => setEditing(s)} />
-          ))}
-        </Stack>
-      )}
+        }
+      >
+        {(data) => (
+          <Stack gap="md">
+            {data.map((s) => (
+              <SubscriptionCard key={s.id} sub={s} writable={writable} onEdit={() => setEditing(s)} />
+            ))}
+          </Stack>
+        )}
+      </QueryStates>
 
       <SubscriptionModal
         sub={editing}
@@ -383,61 +383,47 @@ function SubscriptionModal({ sub, onClose, onCreated }: { sub: Subscription | 'n
   };
 
   return (
-    <Modal opened={sub !== null} onClose={onClose} title={<Text fw={600}>{existing ? 'Edit endpoint' : 'Add endpoint'}</Text>} size="lg" centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
+    <FormModal opened={sub !== null} onClose={onClose} title={existing ? 'Edit endpoint' : 'Add endpoint'} size="lg" onSubmit={submit} problem={problem}>
+      <TextInput
+        label="Endpoint URL"
+        description="HTTPS. Plain http:// only to localhost while you develop."
+        placeholder="https://example.com/patron-webhooks"
+        value={url}
+        onChange={(e) => {
+          setUrl(e.currentTarget.value);
+          setErrors((x) => ({ ...x, url: '' }));
         }}
-      >
-        <Stack>
-          {problem && (
-            <Alert color="red" icon={<IconAlertCircle size={18} />}>
-              {problem}
-            </Alert>
-          )}
-          <TextInput
-            label="Endpoint URL"
-            description="HTTPS. Plain http:// only to localhost while you develop."
-            placeholder="https://example.com/patron-webhooks"
-            value={url}
-            onChange={(e) => {
-              setUrl(e.currentTarget.value);
-              setErrors((x) => ({ ...x, url: '' }));
-            }}
-            error={errors.url}
-            data-autofocus
-            maxLength={2000}
-          />
-          <TextInput label="Description" description="Optional: what receives it" value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={errors.description} maxLength={500} />
-          <Switch label="Send all activity" description="Every activity type, including custom events and types added later." checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />
-          {!all && (
-            <TagsInput
-              label="Activity types"
-              description="Pick from the list or type a custom event name and press Enter."
-              data={KNOWN_ACTIVITY_TYPES}
-              value={types}
-              onChange={(v) => {
-                setTypes(v);
-                setErrors((x) => ({ ...x, activityTypes: '' }));
-              }}
-              error={errors.activityTypes}
-              clearable
-              acceptValueOnBlur
-              comboboxProps={{ withinPortal: true }}
-            />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {existing ? 'Save' : 'Add endpoint'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        error={errors.url}
+        data-autofocus
+        maxLength={2000}
+      />
+      <TextInput label="Description" description="Optional: what receives it" value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={errors.description} maxLength={500} />
+      <Switch label="Send all activity" description="Every activity type, including custom events and types added later." checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />
+      {!all && (
+        <TagsInput
+          label="Activity types"
+          description="Pick from the list or type a custom event name and press Enter."
+          data={KNOWN_ACTIVITY_TYPES}
+          value={types}
+          onChange={(v) => {
+            setTypes(v);
+            setErrors((x) => ({ ...x, activityTypes: '' }));
+          }}
+          error={errors.activityTypes}
+          clearable
+          acceptValueOnBlur
+          comboboxProps={{ withinPortal: true }}
+        />
+      )}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={create.isPending || update.isPending}>
+          {existing ? 'Save' : 'Add endpoint'}
+        </Button>
+      </Group>
+    </FormModal>
   );
 }
 
