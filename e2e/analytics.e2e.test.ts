@@ -1,42 +1,15 @@
-import { gzipLines } from './data.ts';
+import { firstInvoices, type Invoice } from './data.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator } from 'playwright-core';
 import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
 import { hasBrowser, launch } from './browser.ts';
 
 // The analytics page in a real browser, on the first real invoices of the UCI Online Retail data (1 December 2010).
-const CSV = new URL('../../shared/data/online-retail/online_retail_uci.csv.gz', import.meta.url);
 const EMAIL = 'ana@shop.test';
 const PASSWORD = 'ana password 123';
 const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 20_000 });
 
-interface Invoice {
-  number: string;
-  customerId: string;
-  placedAt: string;
-  lines: { sku: string; title: string; quantity: number; unitPrice: number }[];
-}
 
-async function firstInvoices(n: number): Promise<Invoice[]> {
-  const rl = gzipLines(CSV);
-  const out = new Map<string, Invoice>();
-  let header = true;
-  for await (const line of rl) {
-    if (header) {
-      header = false;
-      continue;
-    }
-    const [number, sku, title, qty, date, price, customer] = line.split(',');
-    if (!number || !customer || number.startsWith('C')) continue;
-    if (!out.has(number) && out.size === n) break;
-    let inv = out.get(number);
-    // InvoiceDate is London time, which is GMT in December.
-    if (!inv) out.set(number, (inv = { number, customerId: String(Math.trunc(Number(customer))), placedAt: `${date!.replace(' ', 'T')}Z`, lines: [] }));
-    inv.lines.push({ sku: sku!, title: title || sku!, quantity: Number(qty), unitPrice: Math.round(Number(price) * 100) });
-  }
-  rl.close();
-  return [...out.values()];
-}
 
 describe.skipIf(!hasBrowser)('analytics page in a real browser', () => {
   let app: TestApp;

@@ -1,4 +1,4 @@
-import { gzipLines } from './data.ts';
+import { firstInvoices, gzipLines, UCI_CSV, type Invoice } from './data.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,6 @@ import { loginAs, startTestApp, type Session, type TestApp } from '../server/src
 import { hasBrowser, launch } from './browser.ts';
 
 // The customer screens in a real browser, on real orders: the first invoices of the UCI Online Retail data.
-const CSV = new URL('../../shared/data/online-retail/online_retail_uci.csv.gz', import.meta.url);
 
 let app: TestApp;
 let browser: Browser;
@@ -33,36 +32,7 @@ async function openFromList(page: Page, name: string): Promise<void> {
   }
 }
 
-interface Invoice {
-  number: string;
-  customerId: string;
-  placedAt: string;
-  lines: { sku: string; title: string; quantity: number; unitPrice: number }[];
-}
 
-/** "2.55" → 255 (the file has at most two decimals). */
-const pence = (s: string) => Math.round(Number(s) * 100);
-
-/** The first `n` invoices with a customer, read from the start of the file. */
-async function firstInvoices(n: number): Promise<Invoice[]> {
-  const rl = gzipLines(CSV);
-  const out = new Map<string, Invoice>();
-  let header = true;
-  for await (const line of rl) {
-    if (header) {
-      header = false;
-      continue;
-    }
-    const [number, sku, title, qty, date, price, customer] = line.split(',');
-    if (!number || !customer || number.startsWith('C')) continue;
-    if (!out.has(number) && out.size === n) break;
-    let inv = out.get(number);
-    if (!inv) out.set(number, (inv = { number, customerId: String(Math.trunc(Number(customer))), placedAt: `${date!.replace(' ', 'T')}Z`, lines: [] }));
-    inv.lines.push({ sku: sku!, title: title || sku!, quantity: Number(qty), unitPrice: pence(price!) });
-  }
-  rl.close();
-  return [...out.values()];
-}
 
 async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
   const res = await app.patron.http!.inject({ method, url, headers: owner.headers, payload: payload as Record<string, unknown> });
@@ -250,7 +220,7 @@ describe.skipIf(!hasBrowser)('customer screens in a real browser', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-e2e-'));
     const file = path.join(dir, 'uci-2000.csv');
     const lines: string[] = [];
-    const rl = gzipLines(CSV);
+    const rl = gzipLines(UCI_CSV);
     for await (const line of rl) {
       lines.push(line);
       if (lines.length === 2000) break;

@@ -1,4 +1,4 @@
-import { gzipLines } from './data.ts';
+import { firstInvoices } from './data.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -6,7 +6,6 @@ import { loginAs, startTestApp, type Session, type TestApp } from '../server/src
 import { hasBrowser, launch } from './browser.ts';
 
 // The segment builder in a real browser, on the first invoices of the UCI Online Retail data.
-const CSV = new URL('../../shared/data/online-retail/online_retail_uci.csv.gz', import.meta.url);
 const COUNTRIES: Record<string, string> = { 'United Kingdom': 'GB', France: 'FR', Australia: 'AU', Netherlands: 'NL', Germany: 'DE', Norway: 'NO', EIRE: 'IE' };
 
 let app: TestApp;
@@ -16,57 +15,8 @@ const EMAIL = 'mara@shop.test';
 const PASSWORD = 'mara password 1';
 const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
 
-interface Invoice {
-  number: string;
-  customerId: string;
-  country: string;
-  placedAt: string;
-  lines: { sku: string; title: string; quantity: number; unitPrice: number }[];
-}
 
-/** The cells of a CSV line (descriptions may be quoted and hold commas). */
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted && ch === '"' && line[i + 1] === '"') {
-      cur += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (ch === ',' && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
-    }
-  }
-  out.push(cur);
-  return out;
-}
 
-/** The first `n` invoices with a customer, read from the start of the file. */
-async function firstInvoices(n: number): Promise<Invoice[]> {
-  const rl = gzipLines(CSV);
-  const out = new Map<string, Invoice>();
-  let header = true;
-  for await (const line of rl) {
-    if (header) {
-      header = false;
-      continue;
-    }
-    const [number, sku, title, qty, date, price, customer, country] = cells(line);
-    if (!number || !customer || number.startsWith('C')) continue;
-    if (!out.has(number) && out.size === n) break;
-    let inv = out.get(number);
-    if (!inv) out.set(number, (inv = { number, customerId: String(Math.trunc(Number(customer))), country: COUNTRIES[country ?? ''] ?? 'GB', placedAt: `${date!.replace(' ', 'T')}Z`, lines: [] }));
-    inv.lines.push({ sku: sku!, title: title || sku!, quantity: Number(qty), unitPrice: Math.round(Number(price) * 100) });
-  }
-  rl.close();
-  return [...out.values()];
-}
 
 async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
   const res = await app.patron.http!.inject({ method, url, headers: owner.headers, payload: payload as Record<string, unknown> });
@@ -90,7 +40,7 @@ describe.skipIf(!hasBrowser)('segment builder in a real browser', () => {
     for (const inv of await firstInvoices(40)) {
       await api('POST', '/api/orders', {
         source: 'uci', externalId: inv.number, number: inv.number, currency: 'GBP', placedAt: inv.placedAt,
-        customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com`, country: inv.country },
+        customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com`, country: COUNTRIES[inv.country] ?? 'GB' },
         lines: inv.lines.map((l) => ({ productExternalId: l.sku, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
       });
     }
