@@ -13,6 +13,8 @@ const { values } = parseArgs({
     list: { type: 'boolean', default: false },
     customers: { type: 'string' },
     events: { type: 'string' },
+    messages: { type: 'string' },
+    'flow-customers': { type: 'string' },
   },
   strict: false,
 });

@@ -25,6 +25,7 @@ import { createTrackingModule } from './modules/tracking/index.ts';
 import { createAnalyticsModule } from './modules/analytics/index.ts';
 import { createSegmentsModule } from './modules/segments/index.ts';
 import { createRfmModule } from './modules/rfm/index.ts';
+import { createMessagingModule, MessagingRoi } from './modules/messaging/index.ts';
 import { settingsRoutes } from './platform/settings.routes.ts';
 import { runDemo } from './demo/demo.ts';
 import { demoJobPayload, demoRoutes } from './demo/demo.routes.ts';
@@ -49,6 +50,7 @@ export interface Patron {
     analytics: ReturnType<typeof createAnalyticsModule>;
     segments: ReturnType<typeof createSegmentsModule>;
     rfm: ReturnType<typeof createRfmModule>;
+    messaging: ReturnType<typeof createMessagingModule>;
   };
   http: FastifyInstance | undefined;
   /** Stops HTTP (in-flight requests finish), then jobs (running jobs finish), then the database. */
@@ -102,9 +104,14 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   const commerce = createCommerceModule({ db: dbh.db, activities, customers: customers.service });
   const integrations = createIntegrationsModule({ db: dbh.db, config, jobs, activities, customers: customers.service, consent: customers.consent, commerce: commerce.service, log });
   const tracking = createTrackingModule({ db: dbh.db, activities, customers, commerce: commerce.service, users: users.service, log, publicUrl: config.publicUrl });
-  const analytics = createAnalyticsModule({ db: dbh.db, activities, customers: customers.service, jobs, log });
+  // Campaign and flow revenue (attributed orders) on the analytics dashboard.
+  const analytics = createAnalyticsModule({ db: dbh.db, activities, customers: customers.service, jobs, log, roi: new MessagingRoi(dbh.db) });
   const segments = createSegmentsModule({ db: dbh.db, activities, customers: customers.service, jobs, log });
   const rfm = createRfmModule({ db: dbh.db, jobs });
+  const messaging = createMessagingModule({
+    db: dbh.db, activities, jobs, customers, segments, log,
+    baseUrl: config.publicUrl ?? `http://localhost:${config.port}`, webhooksAllowPrivate: config.webhooksAllowPrivate,
+  });
   // Imported orders change who is a champion: every finished import asks for a recompute (they coalesce).
   integrations.imports.service.onImportFinished((tx) => rfm.jobs.requestRecompute(tx));
   // Segments with RFM conditions follow every recompute (enqueued in its transaction, coalesced).
@@ -136,6 +143,7 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     analytics.routes(app);
     segments.routes(app);
     rfm.routes(app);
+    messaging.routes(app);
     demoRoutes(app, dbh.db, jobs);
     auditRoutes(app, dbh.db);
     jobsRoutes(app, dbh.db, jobs);
@@ -143,12 +151,13 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   }
   const patron: Patron = {
     config, log, dbh, jobs, activities, health, http,
-    modules: { users, customers, commerce, integrations, tracking, analytics, segments, rfm },
+    modules: { users, customers, commerce, integrations, tracking, analytics, segments, rfm, messaging },
     async close() {
       if (closing) return;
       closing = true;
       if (http) await http.close();
       await segments.watcher.stop();
+      await messaging.stop();
       await jobs.stop();
       health.stop();
       await dbh.close();
@@ -159,6 +168,9 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   if (opts.worker) {
     await jobs.start(config.worker.concurrency);
     segments.watcher.start();
+    await messaging.start();
+  } else {
+    await messaging.init();
   }
   health.start();
   return patron;

@@ -5,6 +5,7 @@ import { parseListSearch } from './modules/customers/filters.ts';
 import { parseAnalyticsSearch } from './modules/analytics/range.ts';
 import type { RfmSelection } from './modules/rfm/api.ts';
 import { isRfmClass } from './modules/rfm/classes.ts';
+import { parseMessagesSearch } from './modules/messaging/messages/api.ts';
 import { meQuery, setupStatusQuery } from './modules/session/api.ts';
 import { AppLayout } from './routes/app/AppLayout.tsx';
 import { NotFound, RouteError } from './routes/app/fallbacks.tsx';
@@ -254,6 +255,96 @@ const jobsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/settings/jobs.tsx'), 'JobsPage'),
 });
 
+// Outbox / message log.
+const messagesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/messages',
+  validateSearch: parseMessagesSearch,
+  component: lazyRouteComponent(() => import('./routes/messages/list.tsx'), 'OutboxPage'),
+});
+
+const messageRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/messages/$id',
+  component: lazyRouteComponent(() => import('./routes/messages/detail.tsx'), 'MessagePage'),
+});
+
+const messagingSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/messaging',
+  component: lazyRouteComponent(() => import('./routes/settings/messaging.tsx'), 'MessagingSettingsPage'),
+});
+
+const suppressionsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/suppressions',
+  component: lazyRouteComponent(() => import('./routes/settings/suppressions.tsx'), 'SuppressionsPage'),
+});
+
+// Campaigns. /campaigns/new wins over /campaigns/$id.
+const campaignsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/campaigns',
+  component: lazyRouteComponent(() => import('./routes/campaigns/list.tsx'), 'CampaignsPage'),
+});
+
+const newCampaignRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/campaigns/new',
+  component: lazyRouteComponent(() => import('./routes/campaigns/form.tsx'), 'NewCampaignPage'),
+});
+
+const campaignRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/campaigns/$id',
+  component: lazyRouteComponent(() => import('./routes/campaigns/detail.tsx'), 'CampaignPage'),
+});
+
+const editCampaignRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/campaigns/$id/edit',
+  component: lazyRouteComponent(() => import('./routes/campaigns/form.tsx'), 'EditCampaignPage'),
+});
+
+// Templates. /templates/new (the gallery) wins over /templates/$id.
+const templatesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/templates',
+  component: lazyRouteComponent(() => import('./routes/templates/list.tsx'), 'TemplatesPage'),
+});
+
+const newTemplateRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/templates/new',
+  component: lazyRouteComponent(() => import('./routes/templates/new.tsx'), 'NewTemplatePage'),
+});
+
+const templateRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/templates/$id',
+  component: lazyRouteComponent(() => import('./routes/templates/editor.tsx'), 'TemplatePage'),
+});
+
+// Flows. /flows/new wins over /flows/$id.
+const flowsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/flows',
+  validateSearch: (s: Record<string, unknown>): { tab?: 'gallery' | 'tasks' } => ({ tab: s.tab === 'gallery' || s.tab === 'tasks' ? s.tab : undefined }),
+  component: lazyRouteComponent(() => import('./routes/flows/list.tsx'), 'FlowsPage'),
+});
+
+const newFlowRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/flows/new',
+  component: lazyRouteComponent(() => import('./routes/flows/editor.tsx'), 'NewFlowPage'),
+});
+
+const flowRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/flows/$id',
+  component: lazyRouteComponent(() => import('./routes/flows/editor.tsx'), 'FlowPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
@@ -273,7 +364,19 @@ const routeTree = rootRoute.addChildren([
     rfmRoute,
     segmentRoute,
     editSegmentRoute,
-    settingsRoute.addChildren([storeRoute, importRoute, storeConnectionsRoute, trackingRoute, webhooksRoute, teamRoute, apiKeysRoute, auditRoute, jobsRoute]),
+    templatesRoute,
+    newTemplateRoute,
+    templateRoute,
+    campaignsRoute,
+    newCampaignRoute,
+    campaignRoute,
+    editCampaignRoute,
+    flowsRoute,
+    newFlowRoute,
+    flowRoute,
+    messagesRoute,
+    messageRoute,
+    settingsRoute.addChildren([storeRoute, importRoute, storeConnectionsRoute, trackingRoute, webhooksRoute, teamRoute, apiKeysRoute, auditRoute, jobsRoute, messagingSettingsRoute, suppressionsRoute]),
   ]),
 ]);
 

@@ -81,6 +81,8 @@ export async function runDemo(p: Patron, actor: Actor, opts: DemoOptions = {}): 
     await p.modules.segments.service.ensureBuiltins(actor);
     const seg = await p.modules.segments.refreshAll();
     summary.segments = { evaluated: seg.evaluated };
+    log('Setting up messaging (addresses and consent, templates, flows, a newsletter)…');
+    summary.messaging = await p.modules.messaging.demo(actor, log);
     await putSetting(db, 'demo', { status: 'done', startedAt: started.toISOString(), finishedAt: new Date().toISOString(), dataset: file ? 'uci-online-retail' : 'synthetic', summary, error: null });
     await audit.record(db, actor, { action: 'demo.loaded', entityType: 'settings', entityId: 'demo', summary: `Loaded the demo store (${file ? 'UCI Online Retail' : 'synthetic'})`, after: summary });
     return summary;

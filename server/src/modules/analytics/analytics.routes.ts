@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/context.ts';
 import type { ZodApp } from '../../platform/http/server.ts';
 import {
-  breakdownsSchema, cohortsSchema, dashboardSchema, drillCsvQuerySchema, drillPageSchema, drillQuerySchema, rangeQuerySchema, segmentSharesSchema, seriesSchema, statusSchema,
+  breakdownsSchema, cohortsSchema, dashboardSchema, drillCsvQuerySchema, drillPageSchema, drillQuerySchema, rangeQuerySchema, roiSchema, segmentSharesSchema, seriesSchema, statusSchema,
 } from './analytics.schemas.ts';
 import type { AnalyticsService } from './analytics.service.ts';
 
@@ -28,6 +28,11 @@ export function analyticsRoutes(app: ZodApp, analytics: AnalyticsService): void 
 
   app.get('/api/analytics/segment-shares', { config: { access: 'analytics:read' }, schema: { tags, summary: 'Members of each segment', response: { 200: segmentSharesSchema } } },
     async () => analytics.segmentShares());
+
+  app.get('/api/analytics/roi', { config: { access: 'analytics:read' }, schema: { tags, summary: 'Revenue attributed to each email campaign and flow, against what its messages cost',
+    description: 'Orders placed in the range (store days, store currency) credited to a campaign or flow by last-touch attribution; cost = messages sent in the range × cost per email / SMS. Largest revenue first. `roi` = (revenue − cost) ÷ cost, null when the cost is 0.',
+    querystring: rangeQuerySchema, response: { 200: roiSchema } } },
+  async (req) => analytics.roi(req.query.from, req.query.to));
 
   app.get('/api/analytics/drilldown', { config: { access: 'analytics:read' }, schema: { tags, summary: 'The orders, customers, refunds or checkouts behind a figure (one page)', querystring: drillQuerySchema, response: { 200: drillPageSchema } } },
     async (req) => analytics.drill(req.query));

@@ -138,6 +138,28 @@ export const segmentSharesSchema = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), members: n })),
 });
 
+export const roiItemSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['campaign', 'flow']),
+  name: z.string(),
+  deleted: z.boolean().describe('The campaign or flow was deleted; its attributed orders still count'),
+  revenue: n.describe('Total of the orders attributed to it, placed in the range (store currency, minor units)'),
+  orders: n.describe('Attributed orders placed in the range'),
+  cost: n.describe('Messages it sent in the range × cost per email / SMS (engagement settings)'),
+  roi: rate.describe('(revenue − cost) ÷ cost; null when the cost is 0'),
+});
+export const roiSchema = z.object({
+  /** False when the messaging module is not installed (no campaigns or flows to measure). */
+  available: z.boolean(),
+  currency: z.string(),
+  range: z.object({ from: z.string(), to: z.string() }),
+  /** Orders within `clickDays` of a click (else `openDays` of an open) are credited to that message. */
+  attribution: z.object({ clickDays: n, openDays: n }).nullable(),
+  items: z.array(roiItemSchema),
+  totals: z.object({ revenue: n, cost: n, orders: n, roi: rate }),
+});
+export type Roi = z.infer<typeof roiSchema>;
+
 const orderRow = z.object({ id: z.string(), number: z.string().nullable(), placedAt: z.date(), status: z.string(), total: n, refunded: n, customerId: z.string().nullable(), customerName: z.string().nullable(), country: z.string().nullable() });
 const customerRow = z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), country: z.string().nullable(), firstOrderDay: z.string().nullable(), orders: n, revenue: n, extra: z.string().nullable() });
 const refundRow = z.object({ id: z.string(), refundedAt: z.date(), kind: z.string(), amount: n, reason: z.string().nullable(), orderId: z.string().nullable(), orderNumber: z.string().nullable(), customerId: z.string().nullable(), customerName: z.string().nullable() });

@@ -7,16 +7,31 @@ import { fromMinor } from '../../platform/money.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import { csvCell } from '../customers/index.ts';
 import { breakdowns, cohorts, segmentShares, series } from './analytics.charts.ts';
-import { spanDays, windows } from './analytics.dates.ts';
+import { ratio, spanDays, windows } from './analytics.dates.ts';
 import { drill } from './analytics.drill.ts';
 import { DEFINITIONS, kpis } from './analytics.query.ts';
 import type { Rollups } from './analytics.refresh.ts';
-import type { Dashboard, DrillPage, DrillQuery, Spend } from './analytics.schemas.ts';
+import type { Dashboard, DrillPage, DrillQuery, Roi, Spend } from './analytics.schemas.ts';
 import { parseSpendCsv, spendRepo } from './analytics.spend.ts';
 
-/** Where campaign and flow ROI will come from once the messaging module exists (attributed revenue and cost per send). */
+/** One campaign or flow: revenue of the orders attributed to it (store currency, minor units), how many, and what its sends cost. */
+export interface RoiRow {
+  id: string;
+  name: string;
+  kind: 'campaign' | 'flow';
+  /** The campaign or flow no longer exists (its revenue still counts). */
+  deleted: boolean;
+  revenue: number;
+  orders: number;
+  cost: number;
+}
+
+/** Where campaign and flow ROI come from: the messaging module (attributed orders and cost per send). */
 export interface RoiProvider {
-  roi(from: string, to: string): Promise<{ id: string; name: string; kind: 'campaign' | 'flow'; revenue: number; cost: number }[]>;
+  /** Rows for the store days `from`–`to` (inclusive). */
+  roi(from: string, to: string): Promise<RoiRow[]>;
+  /** Days after a click / an open within which an order is credited to the message. */
+  attributionWindow(): Promise<{ clickDays: number; openDays: number }>;
 }
 
 /** The most rows a drill-down CSV holds (the header `x-patron-truncated` says when there were more). */
@@ -88,6 +103,19 @@ export class AnalyticsService {
 
   async segmentShares() {
     return segmentShares(this.db);
+  }
+
+  /** Revenue attributed to each campaign and flow in the range against its cost, largest revenue first. */
+  async roi(from: string, to: string): Promise<Roi> {
+    const { currency } = await getStoreSettings(this.db);
+    if (!this.roiProvider) return { available: false, currency, range: { from, to }, attribution: null, items: [], totals: { revenue: 0, cost: 0, orders: 0, roi: null } };
+    const [rows, attribution] = await Promise.all([this.roiProvider.roi(from, to), this.roiProvider.attributionWindow()]);
+    const items = rows
+      .map((r) => ({ ...r, roi: ratio(r.revenue - r.cost, r.cost) }))
+      .sort((a, b) => b.revenue - a.revenue || b.orders - a.orders || a.name.localeCompare(b.name));
+    const sum = (k: 'revenue' | 'cost' | 'orders') => items.reduce((a, i) => a + i[k], 0);
+    const totals = { revenue: sum('revenue'), cost: sum('cost'), orders: sum('orders') };
+    return { available: true, currency, range: { from, to }, attribution, items, totals: { ...totals, roi: ratio(totals.revenue - totals.cost, totals.cost) } };
   }
 
   async drill(q: DrillQuery): Promise<DrillPage> {

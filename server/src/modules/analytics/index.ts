@@ -10,7 +10,7 @@ import { Rollups } from './analytics.refresh.ts';
 import { AnalyticsService, type RoiProvider } from './analytics.service.ts';
 import { spendRoutes } from './spend.routes.ts';
 
-export { AnalyticsService, type RoiProvider } from './analytics.service.ts';
+export { AnalyticsService, type RoiProvider, type RoiRow } from './analytics.service.ts';
 export { Rollups } from './analytics.refresh.ts';
 
 /** The analytics module: KPIs, charts, cohorts and drill-downs over rollups it keeps current, and marketing spend for CAC. */

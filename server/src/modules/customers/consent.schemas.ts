@@ -17,7 +17,8 @@ export const consentStatusSchema = z.enum(CONSENT_STATUSES, { error: 'must be su
 export type ConsentSignalStatus = ConsentStatus | 'not_subscribed';
 
 /** How the consent was collected or changed. */
-export const CONSENT_METHODS = ['single_opt_in', 'double_opt_in', 'import', 'admin', 'webhook', 'api'] as const;
+// Messaging adds: the unsubscribe link in an email, the preference centre, a spam complaint reported by the mailbox provider.
+export const CONSENT_METHODS = ['single_opt_in', 'double_opt_in', 'import', 'admin', 'webhook', 'api', 'unsubscribe_link', 'preference_centre', 'spam_complaint'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
 /** The state of one channel; `none` = no consent ever recorded. */

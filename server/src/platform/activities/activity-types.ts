@@ -33,6 +33,17 @@ export const ACTIVITY_TYPES = [
   'Consent Changed',
   'Segment Entered',
   'Segment Exited',
+  // Messaging (names from Segment's Email spec where it has one)
+  'Email Sent',
+  'Email Delivered',
+  'Email Opened',
+  'Email Link Clicked',
+  'Email Bounced',
+  'Email Marked as Spam',
+  'Unsubscribed',
+  'SMS Sent',
+  'SMS Delivered',
+  'SMS Failed',
 ] as const;
 
 export type KnownActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -1,6 +1,6 @@
 import { DonutChart, LineChart } from '@mantine/charts';
 import { Anchor, Box, Button, Group, Skeleton, Stack, Table, Text, UnstyledButton } from '@mantine/core';
-import { IconCoin, IconMail, IconPlus } from '@tabler/icons-react';
+import { IconCoin, IconPlus } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
@@ -180,22 +180,6 @@ function monthEndOf(month: string, cap: string): string {
   d.setUTCMonth(d.getUTCMonth() + 1, 0);
   const end = d.toISOString().slice(0, 10);
   return end > cap ? cap : end;
-}
-
-/** Where campaign and flow ROI will show once messaging exists: said plainly, no made-up figures. */
-export function RoiCard({ available }: { available: boolean }) {
-  return (
-    <ChartCard title="Campaign and flow ROI" description="Revenue attributed to each email campaign and automated flow, against its cost.">
-      <Stack align="center" gap="xs" py="lg" c="dimmed">
-        <IconMail size={28} stroke={1.5} />
-        <Text fz="sm" ta="center" maw={420}>
-          {available
-            ? 'Messaging is installed: ROI figures will appear here.'
-            : 'Appears once messaging is set up in Patron: there are no campaigns or flows to measure yet.'}
-        </Text>
-      </Stack>
-    </ChartCard>
-  );
 }
 
 const SEGMENT_COLORS = ['indigo.6', 'teal.5', 'grape.5', 'orange.5', 'cyan.6', 'pink.5', 'lime.6', 'yellow.6'];

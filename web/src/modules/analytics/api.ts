@@ -4,7 +4,7 @@ import { api } from '../../lib/api.ts';
 import type { Wire } from '../../lib/wire.ts';
 import type {
   Breakdowns as BreakdownsOut, Cohorts as CohortsOut, Dashboard as DashboardOut, DrillMetric, DrillPage as DrillPageOut, importSpendResultSchema,
-  segmentSharesSchema, Series as SeriesOut, Spend as SpendOut, statusSchema,
+  Roi as RoiOut, segmentSharesSchema, Series as SeriesOut, Spend as SpendOut, statusSchema,
 } from '../../../../server/src/modules/analytics/analytics.schemas.ts';
 
 export type Dashboard = Wire<DashboardOut>;
@@ -17,6 +17,8 @@ export type DrillPage = Wire<DrillPageOut>;
 export type Status = Wire<z.infer<typeof statusSchema>>;
 export type SegmentShares = Wire<z.infer<typeof segmentSharesSchema>>;
 export type Spend = Wire<SpendOut>;
+export type Roi = Wire<RoiOut>;
+export type RoiItem = Roi['items'][number];
 export type ImportSpendResult = z.infer<typeof importSpendResultSchema>;
 export type { DrillMetric };
 
@@ -68,6 +70,11 @@ export function useBreakdowns(r: Range | undefined) {
 
 export function useCohorts(r: Range | undefined) {
   return useQuery({ queryKey: ['analytics', 'cohorts', r], queryFn: ({ signal }) => api.get<Cohorts>('/api/analytics/cohorts', { query: q(r!), signal }), enabled: !!r, placeholderData: keepPreviousData });
+}
+
+/** Revenue attributed to each campaign and flow in the range against its cost (only asked when messaging is installed). */
+export function useRoi(r: Range | undefined, enabled = true) {
+  return useQuery({ queryKey: ['analytics', 'roi', r], queryFn: ({ signal }) => api.get<Roi>('/api/analytics/roi', { query: q(r!), signal }), enabled: enabled && !!r, placeholderData: keepPreviousData });
 }
 
 export function useSegmentShares() {

@@ -11,6 +11,7 @@ import { ConsentModal } from './ConsentModal.tsx';
 
 const METHOD_LABELS: Record<string, string> = {
   single_opt_in: 'single opt-in', double_opt_in: 'double opt-in', import: 'file import', admin: 'changed by hand', webhook: 'store webhook', api: 'REST API',
+  unsubscribe_link: 'unsubscribe link', preference_centre: 'preference centre', spam_complaint: 'marked as spam',
 };
 const SHOWN = 5;
 

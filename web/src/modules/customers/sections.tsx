@@ -1,6 +1,7 @@
-import { IconChartPie, IconFingerprint, IconNote, IconReceipt, IconShoppingCart, IconTimeline } from '@tabler/icons-react';
+import { IconChartPie, IconFingerprint, IconNote, IconReceipt, IconRoute, IconShoppingCart, IconTimeline } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { CustomerJourneysPanel } from '../messaging/flows/CustomerJourneysPanel.tsx';
 import { CustomerSegmentsPanel } from '../segments/CustomerSegmentsPanel.tsx';
 import { CartsPanel } from './CartsPanel.tsx';
 import { IdentitiesPanel } from './IdentitiesPanel.tsx';
@@ -56,6 +57,13 @@ export const CUSTOMER_SECTIONS: CustomerSection[] = [
     icon: IconChartPie,
     permission: 'segments:read',
     render: ({ customer }) => <CustomerSegmentsPanel customerId={customer.id} />,
+  },
+  {
+    key: 'journeys',
+    label: 'Journeys',
+    icon: IconRoute,
+    permission: 'messaging:read',
+    render: ({ customer }) => <CustomerJourneysPanel customerId={customer.id} />,
   },
   { key: 'notes', label: 'Notes', icon: IconNote, render: ({ customer, readOnly }) => <NotesPanel customerId={customer.id} readOnly={readOnly} /> },
   {

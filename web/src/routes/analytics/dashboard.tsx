@@ -11,14 +11,15 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { formatInt, formatMoney } from '../../lib/money.ts';
 import {
-  useAnalyticsStatus, useBreakdowns, useCohorts, useDashboard, useSegmentShares, useSeries, type Dashboard, type DrillMetric, type DrillRequest, type KpiSet, type Status,
+  useAnalyticsStatus, useBreakdowns, useCohorts, useDashboard, useRoi, useSegmentShares, useSeries, type Dashboard, type DrillMetric, type DrillRequest, type KpiSet, type Status,
 } from '../../modules/analytics/api.ts';
-import { CacCard, CountriesCard, RoiCard, SegmentsCard, TopCategoriesCard, TopProductsCard } from '../../modules/analytics/BreakdownCards.tsx';
+import { CacCard, CountriesCard, SegmentsCard, TopCategoriesCard, TopProductsCard } from '../../modules/analytics/BreakdownCards.tsx';
 import { CohortCard } from '../../modules/analytics/CohortCard.tsx';
 import { DrillDrawer } from '../../modules/analytics/DrillDrawer.tsx';
 import { KpiCard, type KpiFormat } from '../../modules/analytics/KpiCard.tsx';
 import { dayLabel, presetRange, rangeLabel, staleData, type AnalyticsSearch, type Preset } from '../../modules/analytics/range.ts';
 import { RangePicker } from '../../modules/analytics/RangePicker.tsx';
+import { RoiCard } from '../../modules/analytics/RoiCard.tsx';
 import { NewReturningChart, RevenueChart } from '../../modules/analytics/TrendCharts.tsx';
 import { useCan } from '../../modules/session/context.tsx';
 
@@ -84,6 +85,7 @@ function Loaded({ status, search, onSearch }: { status: Status; search: Analytic
   const breakdowns = useBreakdowns(range);
   const cohorts = useCohorts(range);
   const segments = useSegmentShares();
+  const roi = useRoi(range, status.messagingAvailable);
   const [drill, setDrill] = useState<DrillRequest | null>(null);
   const currency = status.currency;
 
@@ -211,10 +213,10 @@ function Loaded({ status, search, onSearch }: { status: Status; search: Analytic
             <CacCard q={breakdowns} range={range} currency={currency} canWrite={can('analytics:write')} onDrill={setDrill} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 5 }}>
-            <Stack gap="md" h="100%">
-              <SegmentsCard q={segments} range={range} onDrill={setDrill} />
-              <RoiCard available={status.messagingAvailable} />
-            </Stack>
+            <SegmentsCard q={segments} range={range} onDrill={setDrill} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <RoiCard available={status.messagingAvailable} q={roi} canSeeMessaging={can('messaging:read')} />
           </Grid.Col>
         </Grid>
       </Stack>

@@ -2,7 +2,7 @@ import {
   IconBriefcase, IconChartGridDots, IconChartPie, IconBuildingStore, IconClipboardList, IconFileImport, IconHome, IconKey, IconPackage, IconPlugConnected, IconReceipt, IconRadar, IconUsers, IconUsersGroup,
   IconWebhook,
 } from '@tabler/icons-react';
-import { IconChartLine } from '@tabler/icons-react';
+import { IconChartLine, IconInbox, IconMail, IconMailOff, IconRoute, IconSend, IconTemplate } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { LinkProps } from '@tanstack/react-router';
 
@@ -34,12 +34,23 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    label: 'Messaging',
+    items: [
+      { label: 'Campaigns', icon: IconSend, to: '/campaigns', permission: 'messaging:read' },
+      { label: 'Flows', icon: IconRoute, to: '/flows', permission: 'messaging:read' },
+      { label: 'Templates', icon: IconTemplate, to: '/templates', permission: 'messaging:read' },
+      { label: 'Outbox', icon: IconInbox, to: '/messages', permission: 'messaging:read' },
+    ],
+  },
+  {
     label: 'Settings',
     items: [
       { label: 'Store', icon: IconBuildingStore, to: '/settings/store', permission: 'settings:read' },
       { label: 'Import', icon: IconFileImport, to: '/settings/import', permission: 'integrations:read' },
       { label: 'Store connections', icon: IconPlugConnected, to: '/settings/store-connections', permission: 'integrations:read' },
       { label: 'Tracking', icon: IconRadar, to: '/settings/tracking', permission: 'settings:read' },
+      { label: 'Email & SMS', icon: IconMail, to: '/settings/messaging', permission: 'messaging:read' },
+      { label: 'Suppressions', icon: IconMailOff, to: '/settings/suppressions', permission: 'messaging:read' },
       { label: 'Webhooks', icon: IconWebhook, to: '/settings/webhooks', permission: 'integrations:read' },
       { label: 'Team', icon: IconUsersGroup, to: '/settings/team', permission: 'team:read' },
       { label: 'API keys', icon: IconKey, to: '/settings/api-keys', permission: 'apikeys:read' },

@@ -1,0 +1,361 @@
+import { Alert, Anchor, Box, Button, CloseButton, Grid, Group, Paper, Select, Stack, Table, Text, TextInput, ThemeIcon, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconClick, IconEye, IconFilterOff, IconInbox, IconInfoCircle, IconMail, IconMailX, IconMessage, IconSearch } from '@tabler/icons-react';
+import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
+import { useEffect, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { TableCard } from '../../components/DataTable.tsx';
+import { Empty, NoMatches } from '../../components/Empty.tsx';
+import { ErrorState } from '../../components/ErrorState.tsx';
+import { ListFooter } from '../../components/ListFooter.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { RequirePermission } from '../../components/RequirePermission.tsx';
+import { Stat, StatGroup } from '../../components/StatCard.tsx';
+import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
+import { TimeAgo } from '../../components/TimeAgo.tsx';
+import { useIsMobile } from '../../components/useIsMobile.ts';
+import { absoluteTime, relativeTime } from '../../lib/format.ts';
+import { formatInt } from '../../lib/money.ts';
+import { useCustomer } from '../../modules/customers/api.ts';
+import { MESSAGE_PURPOSES, MESSAGE_STATUSES, useMessages, useMessagingSettings, useOutboxStats } from '../../modules/messaging/messages/api.ts';
+import type { MessagesFilters, MessageSummary } from '../../modules/messaging/messages/api.ts';
+import { shortId } from '../../modules/messaging/messages/links.ts';
+import { MessageStatusBadge, PURPOSE_LABELS, purposeLabel, STATUS_INFO } from '../../modules/messaging/messages/status.tsx';
+import { useCan } from '../../modules/session/context.tsx';
+
+const route = getRouteApi('/app/messages');
+
+export function OutboxPage(): ReactNode {
+  return (
+    <RequirePermission permission="messaging:read">
+      <Outbox />
+    </RequirePermission>
+  );
+}
+
+function Outbox() {
+  const search = route.useSearch();
+  const navigate = useNavigate({ from: '/messages' });
+  const [text, setText] = useState(search.q ?? '');
+  const [q] = useDebouncedValue(text.trim(), 300);
+  const mobile = useIsMobile();
+  const settings = useMessagingSettings();
+  const stats = useOutboxStats();
+  const live = (stats.data?.queued ?? 0) > 0;
+  const list = useMessages(search, live);
+  const messages = list.data?.pages.flatMap((p) => p.items) ?? [];
+
+  useEffect(() => {
+    if ((search.q ?? '') !== q) void navigate({ search: (s) => ({ ...s, q: q || undefined }), replace: true });
+    // Only the debounced text drives the address bar.
+  }, [q]);
+  useEffect(() => {
+    if ((search.q ?? '') !== text.trim()) setText(search.q ?? '');
+  }, [search.q]);
+  // The queue just drained: show the last of it as sent.
+  const wasLive = useRef(live);
+  useEffect(() => {
+    if (wasLive.current && !live) void list.refetch();
+    wasLive.current = live;
+  }, [live]);
+
+  const set = (patch: Partial<MessagesFilters>) => void navigate({ search: (s) => ({ ...s, ...patch }), replace: true });
+  const filtered = Boolean(search.q || search.status || search.channel || search.purpose || search.customerId || search.campaignId || search.flowId);
+  const clear = () => {
+    setText('');
+    void navigate({ search: {}, replace: true });
+  };
+
+  return (
+    <>
+      <PageHeader title="Outbox" description="Every message Patron sends or holds (campaigns, flows, tests and transactional mail), newest first, with what happened to each." />
+
+      <Stack gap="md">
+        {settings.data?.emailMode === 'outbox' && (
+          <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />} title="Messages stay in the outbox">
+            No SMTP server is configured: messages are kept here, nothing leaves Patron. Configure SMTP in{' '}
+            <Anchor renderRoot={(props) => <Link to="/settings/messaging" {...props} />} fz="sm" fw={500}>
+              Settings → Email &amp; SMS
+            </Anchor>
+            .
+          </Alert>
+        )}
+
+        <StatGroup cols={{ base: 2, sm: 3, lg: 5 }}>
+          <Stat label="Queued" value={formatInt(stats.data?.queued)} hint={live ? 'Refreshing every 5 s' : 'Nothing waiting'} loading={stats.isPending} />
+          <Stat label="Sent · 24 h" value={formatInt(stats.data?.sentToday)} hint="Sent or kept here" loading={stats.isPending} />
+          <Stat label="Skipped · 24 h" value={formatInt(stats.data?.skippedToday)} hint="Held back on purpose" loading={stats.isPending} />
+          <Stat label="Failed · 7 days" value={formatInt(stats.data?.failed)} hint="Could not be sent" loading={stats.isPending} />
+          <Stat label="Uncertain · 7 days" value={formatInt(stats.data?.uncertain)} hint="Never sent twice" loading={stats.isPending} />
+        </StatGroup>
+
+        <Paper withBorder radius="md" p="md">
+          <Grid gap="sm">
+            <Grid.Col span={{ base: 12, md: 5 }}>
+              <TextInput
+                label="Search"
+                placeholder="Recipient address or subject"
+                leftSection={<IconSearch size={16} />}
+                value={text}
+                onChange={(e) => setText(e.currentTarget.value)}
+                type="search"
+                maxLength={200}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 4, md: 3 }}>
+              <Select
+                label="Status"
+                placeholder="Any status"
+                data={MESSAGE_STATUSES.map((s) => ({ value: s, label: STATUS_INFO[s].label }))}
+                value={search.status ?? null}
+                onChange={(v) => set({ status: MESSAGE_STATUSES.find((s) => s === v) })}
+                clearable
+                comboboxProps={{ withinPortal: true }}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 6, sm: 4, md: 2 }}>
+              <Select
+                label="Channel"
+                placeholder="Any channel"
+                data={[
+                  { value: 'email', label: 'Email' },
+                  { value: 'sms', label: 'SMS' },
+                ]}
+                value={search.channel ?? null}
+                onChange={(v) => set({ channel: v === 'email' || v === 'sms' ? v : undefined })}
+                clearable
+                comboboxProps={{ withinPortal: true }}
+              />
+            </Grid.Col>
+            <Grid.Col span={{ base: 6, sm: 4, md: 2 }}>
+              <Select
+                label="Sent by"
+                placeholder="Any source"
+                data={MESSAGE_PURPOSES.map((p) => ({ value: p, label: PURPOSE_LABELS[p] }))}
+                value={search.purpose ?? null}
+                onChange={(v) => set({ purpose: MESSAGE_PURPOSES.find((p) => p === v) })}
+                clearable
+                comboboxProps={{ withinPortal: true }}
+              />
+            </Grid.Col>
+          </Grid>
+          {filtered && (
+            <Group justify="space-between" mt="sm" gap="xs">
+              <Group gap="xs">
+                {search.customerId && <CustomerChip id={search.customerId} onClear={() => set({ customerId: undefined })} />}
+                {search.campaignId && <FilterChip label={<>Campaign <strong>{shortId(search.campaignId)}</strong></>} onClear={() => set({ campaignId: undefined })} />}
+                {search.flowId && <FilterChip label={<>Flow <strong>{shortId(search.flowId)}</strong></>} onClear={() => set({ flowId: undefined })} />}
+              </Group>
+              <Button size="compact-sm" variant="subtle" color="gray" leftSection={<IconFilterOff size={14} />} onClick={clear}>
+                Clear filters
+              </Button>
+            </Group>
+          )}
+        </Paper>
+
+        {list.isPending ? (
+          <TableLoadingCard rows={8} />
+        ) : list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : messages.length === 0 ? (
+          <Paper withBorder radius="md">
+            {filtered ? (
+              <NoMatches title="No messages match" description="Search looks for part of the recipient’s address or of the subject." onClear={clear} />
+            ) : (
+              <Empty
+                icon={<IconInbox size={24} />}
+                title="No messages yet"
+                description="Campaigns, flows, test sends and transactional mail appear here as they are queued, with what happened to each."
+              />
+            )}
+          </Paper>
+        ) : (
+          <TableCard
+            minWidth={{ base: 0, sm: 820 }}
+            footer={<ListFooter count={messages.length} noun={['message', 'messages']} hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onMore={() => void list.fetchNextPage()} />}
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{mobile ? 'Message' : 'Time'}</Table.Th>
+                {!mobile && <Table.Th>Recipient</Table.Th>}
+                {!mobile && <Table.Th>Message</Table.Th>}
+                <Table.Th>Status</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {messages.map((m) => (
+                <Row key={m.id} m={m} mobile={mobile} onOpen={() => void navigate({ to: '/messages/$id', params: { id: m.id } })} />
+              ))}
+            </Table.Tbody>
+          </TableCard>
+        )}
+      </Stack>
+    </>
+  );
+}
+
+function Row({ m, mobile, onOpen }: { m: MessageSummary; mobile: boolean; onOpen: () => void }) {
+  const when = m.sentAt ?? m.createdAt;
+  const due = m.status === 'queued' && Date.parse(m.sendAfter) > Date.now() + 30_000;
+  return (
+    <Table.Tr className="patron-row-clickable" onClick={onOpen}>
+      {mobile ? (
+        <Table.Td>
+          <Group gap={6} wrap="nowrap">
+            <ChannelIcon channel={m.channel} />
+            <Text fz="sm" fw={500} truncate maw={220} c={m.subject ? undefined : 'dimmed'}>
+              {subjectText(m)}
+            </Text>
+          </Group>
+          <Text fz="xs" c="dimmed" truncate maw={240}>
+            {m.customerName ?? m.to ?? 'No address'}
+          </Text>
+          <Text fz="xs" c="dimmed">
+            {relativeTime(when)} · {purposeLabel(m.purpose)}
+          </Text>
+        </Table.Td>
+      ) : (
+        <>
+          <Table.Td style={{ whiteSpace: 'nowrap' }}>
+            <TimeAgo date={when} />
+            {due && (
+              <Text fz="xs" c="dimmed" title={absoluteTime(m.sendAfter)}>
+                due {relativeTime(m.sendAfter)}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td>
+            <Group gap="xs" wrap="nowrap">
+              <ChannelIcon channel={m.channel} />
+              <Box maw={230} style={{ minWidth: 0 }}>
+                <Recipient m={m} />
+              </Box>
+            </Group>
+          </Table.Td>
+          <Table.Td>
+            <Text fz="sm" truncate maw={380} c={m.subject ? undefined : 'dimmed'} title={m.subject ?? undefined}>
+              {subjectText(m)}
+            </Text>
+            <Source m={m} />
+          </Table.Td>
+        </>
+      )}
+      <Table.Td>
+        <Group gap={6} wrap="nowrap">
+          <MessageStatusBadge message={m} />
+          {!mobile && <Engagement m={m} />}
+        </Group>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** The subject, or why there is none: it is rendered only when the message is sent. */
+function subjectText(m: MessageSummary): string {
+  if (m.subject) return m.subject;
+  if (m.channel === 'sms') return 'Text message';
+  if (m.status === 'queued' || m.status === 'sending') return 'Not rendered yet';
+  return m.status === 'sent' || m.status === 'uncertain' ? '(no subject)' : 'Not rendered';
+}
+
+function ChannelIcon({ channel }: { channel: MessageSummary['channel'] }) {
+  return (
+    <Tooltip label={channel === 'sms' ? 'SMS' : 'Email'} withArrow>
+      <ThemeIcon variant="light" color={channel === 'sms' ? 'grape' : 'gray'} size={26} radius="xl" aria-label={channel === 'sms' ? 'SMS' : 'Email'}>
+        {channel === 'sms' ? <IconMessage size={15} /> : <IconMail size={15} />}
+      </ThemeIcon>
+    </Tooltip>
+  );
+}
+
+function Recipient({ m }: { m: MessageSummary }) {
+  const can = useCan();
+  const name = m.customerName ?? m.to ?? 'Customer';
+  return (
+    <>
+      {m.customerId && can('customers:read') ? (
+        <Anchor
+          renderRoot={(props) => <Link to="/customers/$id" params={{ id: m.customerId ?? '' }} {...props} />}
+          onClick={(e) => e.stopPropagation()}
+          fz="sm"
+          fw={500}
+          c="inherit"
+          className="patron-cell-link"
+          truncate
+          display="block"
+        >
+          {name}
+        </Anchor>
+      ) : (
+        <Text fz="sm" fw={500} truncate>
+          {m.to ?? 'No address'}
+        </Text>
+      )}
+      {m.customerName && m.to && (
+        <Text fz="xs" c="dimmed" truncate>
+          {m.to}
+        </Text>
+      )}
+    </>
+  );
+}
+
+/** What sent it: "Campaign · …3f2a9c1d" (linked), "Flow", "Transactional". */
+function Source({ m }: { m: MessageSummary }) {
+  const link = (id: string, to: '/campaigns/$id' | '/flows/$id') => (
+    <>
+      {' · '}
+      <Anchor
+        renderRoot={(props) => <Link to={to} params={{ id }} {...props} />}
+        onClick={(e) => e.stopPropagation()}
+        fz="xs"
+        c="dimmed"
+        ff="monospace"
+        className="patron-cell-link"
+        title={id}
+      >
+        {shortId(id)}
+      </Anchor>
+    </>
+  );
+  return (
+    <Text fz="xs" c="dimmed">
+      {purposeLabel(m.purpose)}
+      {m.campaignId ? link(m.campaignId, '/campaigns/$id') : m.flowId ? link(m.flowId, '/flows/$id') : null}
+    </Text>
+  );
+}
+
+function Engagement({ m }: { m: MessageSummary }) {
+  const marks: { key: string; icon: ReactNode; color: string; label: string }[] = [];
+  if (m.openedAt) marks.push({ key: 'o', icon: <IconEye size={16} />, color: 'blue', label: `Opened ${relativeTime(m.openedAt)}` });
+  if (m.clickedAt) marks.push({ key: 'c', icon: <IconClick size={16} />, color: 'violet', label: `Clicked ${relativeTime(m.clickedAt)}` });
+  if (m.bouncedAt) marks.push({ key: 'b', icon: <IconMailX size={16} />, color: 'red', label: `Bounced ${relativeTime(m.bouncedAt)}` });
+  if (!marks.length) return null;
+  return (
+    <Group gap={4} wrap="nowrap">
+      {marks.map((x) => (
+        <Tooltip key={x.key} label={x.label} withArrow>
+          <ThemeIcon variant="light" color={x.color} size={22} radius="xl" aria-label={x.label}>
+            {x.icon}
+          </ThemeIcon>
+        </Tooltip>
+      ))}
+    </Group>
+  );
+}
+
+function FilterChip({ label, onClear }: { label: ReactNode; onClear: () => void }) {
+  return (
+    <Group gap={4} wrap="nowrap" px="sm" py={2} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-xl)' }}>
+      <Text fz="sm">{label}</Text>
+      <CloseButton size="sm" onClick={onClear} aria-label="Remove this filter" />
+    </Group>
+  );
+}
+
+function CustomerChip({ id, onClear }: { id: string; onClear: () => void }) {
+  const can = useCan();
+  const c = useCustomer(id, can('customers:read'));
+  return <FilterChip label={<>Customer: <strong>{c.data?.name ?? 'this customer'}</strong></>} onClear={onClear} />;
+}
