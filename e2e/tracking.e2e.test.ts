@@ -158,13 +158,21 @@ describe.skipIf(!hasBrowser)('tracking snippet in a real browser', () => {
 
     await page.evaluate('patron.consent.grant()');
     const anon = await waitFor(async () => (await anonymousIdOf(page))?.value, 'the anonymous id cookie after consent');
-    const acts = await waitFor(hasTypes('anonymous', anon, ['Page Viewed', 'Before Consent']), 'the queued calls after consent');
-    expect(acts.map((a) => a.type)).toEqual(['Page Viewed', 'Before Consent']);
+    const acts = await waitFor(hasTypes('anonymous', anon, ['Page Viewed', 'Before Consent', 'Segment Consent Preference Updated']), 'the queued calls after consent');
+    expect(acts.map((a) => a.type)).toEqual(['Page Viewed', 'Before Consent', 'Segment Consent Preference Updated', 'Consent Changed']);
+    // The grant is on the visitor's consent ledger, with the page it was given on.
+    const customerId = acts[0]!.customer_id;
+    const consent = () => app.patron.modules.customers.consent.view(customerId);
+    expect((await consent()).current.tracking).toMatchObject({ status: 'subscribed', source: 'tracking' });
+    expect((await consent()).history[0]).toMatchObject({ channel: 'tracking', method: 'consent_banner', evidence: { page: expect.stringContaining('/consent') } });
 
-    // Revoking removes what was stored and stops sending.
+    // Revoking sends the withdrawal, removes what was stored and stops sending.
+    const before = posts.length;
     await page.evaluate('patron.consent.revoke()');
     expect(await anonymousIdOf(page)).toBeUndefined();
+    await waitFor(async () => ((await consent()).current.tracking.status === 'unsubscribed' ? true : undefined), 'the withdrawal on the ledger');
     const sent = posts.length;
+    expect(sent).toBe(before + 1);
     await page.evaluate("patron.track('After Revoke')");
     await page.waitForTimeout(3500);
     expect(posts.length).toBe(sent);

@@ -89,9 +89,19 @@
     return c;
   }
 
-  function enqueue(type, fields) {
+  function message(type, fields) {
     var m = assign({ type: type, messageId: uuid(), timestamp: new Date().toISOString(), anonymousId: anonymousId(), context: context() }, fields);
     if (ids.uid && !m.userId) m.userId = ids.uid;
+    return m;
+  }
+  // Segment's consent event: the visitor's choice reaches the profile's consent ledger.
+  function consentMessage(given) {
+    var m = message('track', { event: 'Segment Consent Preference Updated', properties: {} });
+    m.context.consent = { categoryPreferences: { tracking: given } };
+    return m;
+  }
+  function enqueue(type, fields, m) {
+    m = m || message(type, fields);
     queue.push(m);
     if (queue.length > MAX_MEMORY) queue.splice(0, queue.length - MAX_MEMORY);
     save();
@@ -234,11 +244,17 @@
         set(CONSENT, '1');
         persistIds();
         sessionNow();
+        enqueue(0, 0, consentMessage(true));
         save();
         flush();
       },
       revoke: function () {
         if (!cfg) return;
+        // The withdrawal itself is the last call sent (then nothing more is stored or sent).
+        if (granted && ids.aid) {
+          var m = consentMessage(false);
+          if (!navigator.sendBeacon || !navigator.sendBeacon(cfg.host + '/v1/batch', body([m]))) fetch(cfg.host + '/v1/batch', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: body([m]), credentials: 'omit', keepalive: true }).catch(function () {});
+        }
         cfg.consentRequired = true;
         granted = false;
         queue = [];

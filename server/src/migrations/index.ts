@@ -11,6 +11,7 @@ import * as m0009 from './0009_segments.ts';
 import * as m0010 from './0010_segments_rfm.ts';
 import * as m0011 from './0011_analytics.ts';
 import * as m0012 from './0012_messaging.ts';
+import * as m0013 from './0013_consent_tracking.ts';
 import * as m0014 from './0014_campaigns.ts';
 import * as m0015 from './0015_flows.ts';
 import * as m0016 from './0016_messaging_engagement.ts';
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0010_segments_rfm': m0010,
   '0011_analytics': m0011,
   '0012_messaging': m0012,
+  '0013_consent_tracking': m0013,
   '0014_campaigns': m0014,
   '0015_flows': m0015,
   '0016_messaging_engagement': m0016,

@@ -33,7 +33,7 @@ const at = (d: string) => new Date(`${d}T12:00:00Z`);
 describe('the consent ledger', () => {
   it('records each change with its previous status, updates the state, appends Consent Changed; repeats change nothing', async () => {
     const id = await newCustomer('ledger@example.com');
-    expect(await consent().get(id)).toEqual({ email: { status: 'none', source: null, updatedAt: null }, sms: { status: 'none', source: null, updatedAt: null } });
+    expect(await consent().get(id)).toEqual({ email: { status: 'none', source: null, updatedAt: null }, sms: { status: 'none', source: null, updatedAt: null }, tracking: { status: 'none', source: null, updatedAt: null } });
     expect((await set({ customerId: id, channel: 'email', status: 'pending', source: 'shopify', occurredAt: at('2025-01-01') })).outcome).toBe('applied');
     expect((await set({ customerId: id, channel: 'email', status: 'subscribed', source: 'shopify', method: 'double_opt_in', occurredAt: at('2025-01-02'), evidence: { ip: '203.0.113.9' } })).outcome).toBe('applied');
     expect((await set({ customerId: id, channel: 'email', status: 'subscribed', source: 'shopify', occurredAt: at('2025-01-05') })).outcome).toBe('unchanged');
@@ -142,7 +142,7 @@ describe('consent API', () => {
     const fax = await put('fax', { status: 'subscribed', reason: 'x' });
     expect(fax.statusCode).toBe(400);
     expect(fax.headers['content-type']).toMatch(/problem\+json/);
-    expect(fax.json().errors).toEqual([expect.objectContaining({ pointer: '/params/channel', detail: expect.stringContaining('email or sms') })]);
+    expect(fax.json().errors).toEqual([expect.objectContaining({ pointer: '/params/channel', detail: expect.stringContaining('email, sms or tracking') })]);
     const bad = await put('email', { status: 'yes please', reason: 'x' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toEqual([expect.objectContaining({ pointer: '/body/status', detail: expect.stringContaining('subscribed, unsubscribed or pending') })]);

@@ -46,13 +46,13 @@ export function eventOut(r: ConsentEventRow): ConsentEvent {
   };
 }
 
-/** Both channels of one customer, `none` where nothing is recorded. */
+/** Every channel of one customer, `none` where nothing is recorded. */
 export function consentOut(rows: ConsentRow[]): CustomerConsent {
   const one = (channel: ConsentChannel) => {
     const r = rows.find((x) => x.channel === channel);
     return r ? { status: r.status, source: r.source, updatedAt: r.updated_at } : { status: 'none' as const, source: null, updatedAt: null };
   };
-  return { email: one('email'), sms: one('sms') };
+  return { email: one('email'), sms: one('sms'), tracking: one('tracking') };
 }
 
 export const consentRepo = {

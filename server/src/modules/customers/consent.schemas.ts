@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 // Shared with the web client and other modules: marketing consent (rules in docs/consent.md).
 
-export const CONSENT_CHANNELS = ['email', 'sms'] as const;
+/** Marketing by email and SMS, and tracking (behaviour recorded by the browser snippet in consent mode). */
+export const CONSENT_CHANNELS = ['email', 'sms', 'tracking'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export const consentChannelSchema = z.enum(CONSENT_CHANNELS, { error: 'must be email or sms' });
+export const consentChannelSchema = z.enum(CONSENT_CHANNELS, { error: 'must be email, sms or tracking' });
 
 export const CONSENT_STATUSES = ['subscribed', 'unsubscribed', 'pending'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
@@ -18,7 +19,8 @@ export type ConsentSignalStatus = ConsentStatus | 'not_subscribed';
 
 /** How the consent was collected or changed. */
 // Messaging adds: the unsubscribe link in an email, the preference centre, a spam complaint reported by the mailbox provider.
-export const CONSENT_METHODS = ['single_opt_in', 'double_opt_in', 'import', 'admin', 'webhook', 'api', 'unsubscribe_link', 'preference_centre', 'spam_complaint'] as const;
+// Tracking adds: the visitor's choice in the store's consent banner, sent by the snippet.
+export const CONSENT_METHODS = ['single_opt_in', 'double_opt_in', 'import', 'admin', 'webhook', 'api', 'unsubscribe_link', 'preference_centre', 'spam_complaint', 'consent_banner'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
 /** The state of one channel; `none` = no consent ever recorded. */
@@ -30,7 +32,7 @@ export const consentStateSchema = z.object({
 });
 export type ConsentState = z.infer<typeof consentStateSchema>;
 
-export const customerConsentSchema = z.object({ email: consentStateSchema, sms: consentStateSchema });
+export const customerConsentSchema = z.object({ email: consentStateSchema, sms: consentStateSchema, tracking: consentStateSchema });
 export type CustomerConsent = z.infer<typeof customerConsentSchema>;
 
 export const consentEventSchema = z.object({

@@ -7,6 +7,7 @@ import { consentOut, consentRepo, eventOut, type ConsentRow } from './consent.re
 import type {
   ConsentChannel, ConsentEvent, ConsentMethod, ConsentSignalStatus, ConsentStatus, ConsentView, CustomerConsent,
 } from './consent.schemas.ts';
+import { CONSENT_CHANNELS } from './consent.schemas.ts';
 import type { CustomersService } from './customers.service.ts';
 
 /** What a source says about one channel of one customer; `customerId` and `actor` are added by the caller. */
@@ -171,7 +172,7 @@ export class ConsentService {
     const rows = await consentRepo.current(tx, [e.survivorId, e.mergedId]);
     const keep: ConsentRow[] = [];
     const activities: NewActivity[] = [];
-    for (const channel of ['email', 'sms'] as const) {
+    for (const channel of CONSENT_CHANNELS) {
       const s = rows.find((r) => r.customer_id === e.survivorId && r.channel === channel);
       const m = rows.find((r) => r.customer_id === e.mergedId && r.channel === channel);
       if (!m || (s && s.updated_at >= m.updated_at)) continue;

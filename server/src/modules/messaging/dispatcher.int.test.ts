@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -194,6 +195,48 @@ describe('SMTP', () => {
     expect(r.attempts).toBe(1);
     expect(r.last_error).toBeTruthy();
     await inject('PUT', '/api/messaging/settings/smtp', { host: '127.0.0.1', port: smtpPort, security: 'none' });
+  });
+});
+
+describe('SMS gateway', () => {
+  it('posts the rendered text to the gateway with its auth header, keeps the provider id, and retries a 503', async () => {
+    const calls: { auth: string | undefined; body: Record<string, string> }[] = [];
+    let status = 200;
+    const gw = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        calls.push({ auth: req.headers.authorization, body: JSON.parse(raw) as Record<string, string> });
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { sid: `SM${calls.length}` } }));
+      });
+    });
+    await new Promise<void>((resolve) => gw.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(gw.address() as { port: number }).port}/send`;
+    try {
+      const put = await inject('PUT', '/api/messaging/settings/sms', { url, authHeader: 'Bearer gw-secret', from: 'SHOP', providerIdPath: 'data.sid' });
+      expect(put.statusCode).toBe(200);
+      expect(put.body).not.toContain('gw-secret');
+      const smsTemplate = newId();
+      await db().insertInto('message_templates').values({ id: smsTemplate, name: 'SMS', channel: 'sms', kind: 'marketing', format: 'text', body: 'Hi {{ customer.first_name }}, your cart is waiting', created_by: 'test' }).execute();
+      const dan = await db().transaction().execute(async (tx) => {
+        const x = await app.patron.modules.customers.service.resolve(tx, { identities: [{ kind: 'phone', value: '+447700900123', verified: true }], profile: { firstName: 'Dan' }, source: 'test', actor: SYSTEM_ACTOR });
+        await app.patron.modules.customers.consent.set(tx, { customerId: x.customerId, channel: 'sms', status: 'subscribed', method: 'admin', source: 'test', actor: SYSTEM_ACTOR });
+        return x.customerId;
+      });
+      const a = await enqueue({ customerId: dan, channel: 'sms', templateId: smsTemplate });
+      await m().dispatcher.runOnce();
+      expect(await row(a.id)).toMatchObject({ status: 'sent', transport: 'sms-webhook', provider_id: 'SM1', to_address: '+447700900123', text_body: 'Hi Dan, your cart is waiting' });
+      expect(calls[0]).toMatchObject({ auth: 'Bearer gw-secret', body: { to: '+447700900123', from: 'SHOP', body: 'Hi Dan, your cart is waiting', reference: a.id } });
+      expect(calls[0]!.body.status_callback).toMatch(/\/m\/sms\/receipt\//);
+
+      status = 503;
+      const b = await enqueue({ customerId: dan, channel: 'sms', templateId: smsTemplate, kind: 'transactional', purpose: 'transactional' });
+      await m().dispatcher.runOnce();
+      expect(await row(b.id)).toMatchObject({ status: 'queued', attempts: 1 });
+    } finally {
+      await inject('DELETE', '/api/messaging/settings/sms');
+      await new Promise<void>((resolve) => gw.close(() => resolve()));
+    }
   });
 });
 

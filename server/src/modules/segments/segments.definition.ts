@@ -113,7 +113,7 @@ export const purchaseConditionSchema = z.strictObject({
 export const CONSENT_STATUSES = ['subscribed', 'unsubscribed', 'pending', 'none'] as const;
 export const consentConditionSchema = z.strictObject({
   kind: z.literal('consent'),
-  channel: z.enum(['email', 'sms']),
+  channel: z.enum(['email', 'sms', 'tracking']),
   /** The customer's current status is one of these ('none': never asked or never answered). */
   statuses: z.array(z.enum(CONSENT_STATUSES)).min(1).max(4),
 });

@@ -95,6 +95,10 @@ function nodeText(n: Node, ctx: DescribeContext): string {
     }
     case 'consent': {
       const names: Record<string, string> = { subscribed: 'subscribed', unsubscribed: 'unsubscribed', pending: 'pending confirmation', none: 'never subscribed' };
+      if (n.channel === 'tracking') {
+        const t: Record<string, string> = { subscribed: 'accepted', unsubscribed: 'refused', pending: 'pending', none: 'never asked' };
+        return `website tracking consent is ${list(n.statuses.map((s) => t[s]!))}`;
+      }
       return `${n.channel === 'email' ? 'email' : 'SMS'} marketing is ${list(n.statuses.map((s) => names[s]!))}`;
     }
     case 'rfm':

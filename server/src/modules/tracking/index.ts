@@ -14,7 +14,7 @@ export { installSnippet } from './settings.routes.ts';
 
 /** The tracking module: Segment-compatible event ingestion (/v1/*), the browser script and its install settings. */
 export function createTrackingModule(deps: { db: Db; activities: Activities; customers: CustomersModule; commerce: CommerceService; users: UsersService; log: Logger; publicUrl: string | undefined }) {
-  const service = new TrackingService({ db: deps.db, activities: deps.activities, customers: deps.customers.service, bulk: deps.customers.bulk, commerce: deps.commerce, log: deps.log });
+  const service = new TrackingService({ db: deps.db, activities: deps.activities, customers: deps.customers.service, bulk: deps.customers.bulk, commerce: deps.commerce, consent: deps.customers.consent, log: deps.log });
   return {
     service,
     routes(app: ZodApp) {

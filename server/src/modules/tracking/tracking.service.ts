@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/db.ts';
 import { isConnectionError } from '../../platform/db/db.ts';
 import { HttpError } from '../../platform/http/problem.ts';
 import type { CommerceService } from '../commerce/commerce.service.ts';
-import type { CustomerBulkService, CustomersService } from '../customers/index.ts';
+import type { ConsentService, CustomerBulkService, CustomersService } from '../customers/index.ts';
 import type { Message } from './tracking.schemas.ts';
 import { BatchWriter, type Sender } from './tracking.writer.ts';
 
@@ -51,7 +51,7 @@ export class TrackingService {
   private queue: Pending[] = [];
   private running = 0;
 
-  constructor(deps: { db: Db; activities: Activities; customers: CustomersService; bulk: CustomerBulkService; commerce: CommerceService; log: Logger }, opts: IngestOptions = { parallel: 4, maxGroupCalls: 2500 }) {
+  constructor(deps: { db: Db; activities: Activities; customers: CustomersService; bulk: CustomerBulkService; commerce: CommerceService; consent?: ConsentService; log: Logger }, opts: IngestOptions = { parallel: 4, maxGroupCalls: 2500 }) {
     this.writer = new BatchWriter(deps);
     this.log = deps.log;
     this.opts = opts;

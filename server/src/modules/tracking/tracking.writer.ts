@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/audit/audit.ts';
 import type { Db, Tx } from '../../platform/db/db.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import type { CommerceService } from '../commerce/commerce.service.ts';
-import { claimKey, type CustomerBulkService, type CustomersService, type NormalisedIdentity } from '../customers/index.ts';
+import { claimKey, type ConsentService, type CustomerBulkService, type CustomersService, type NormalisedIdentity } from '../customers/index.ts';
 import type { ProfileFields } from '../customers/customers.schemas.ts';
 import { applyCommerce, isCommerceEvent, planCommerce, SOURCE, type CommercePlan } from './ecommerce.ts';
 import { IdentityCache } from './identity-cache.ts';
@@ -20,6 +20,18 @@ export interface Sender {
 
 /** Calls that change the profile: replaying one must not re-apply old traits, so they are checked for duplicates first. */
 const PROFILE_CALLS = new Set(['identify', 'group', 'alias']);
+/**
+ * Segment's consent event: `Segment Consent Preference Updated` with
+ * `context.consent.categoryPreferences`; Patron's snippet sends `{ tracking: true | false }`.
+ */
+export const CONSENT_EVENT = 'Segment Consent Preference Updated';
+export function trackingConsentOf(m: Message): 'subscribed' | 'unsubscribed' | null {
+  if (m.type !== 'track' || m.event !== CONSENT_EVENT) return null;
+  const prefs = (m.context.consent as { categoryPreferences?: Record<string, unknown> } | undefined)?.categoryPreferences;
+  const v = prefs?.tracking;
+  return v === true ? 'subscribed' : v === false ? 'unsubscribed' : null;
+}
+
 const dedupeKey = (m: Message) => (m.messageId ? `seg:${m.messageId}` : undefined);
 const RETRYABLE = new Set(['40P01', '40001']);
 
@@ -51,6 +63,7 @@ export class BatchWriter {
   private readonly customers: CustomersService;
   private readonly bulk: CustomerBulkService;
   private readonly commerce: CommerceService;
+  private readonly consent: ConsentService | undefined;
   private readonly log: Logger;
   readonly cache = new IdentityCache();
   /**
@@ -59,8 +72,9 @@ export class BatchWriter {
    */
   private readonly applied = new IdentityCache(50_000);
 
-  constructor(deps: { db: Db; activities: Activities; customers: CustomersService; bulk: CustomerBulkService; commerce: CommerceService; log: Logger }) {
+  constructor(deps: { db: Db; activities: Activities; customers: CustomersService; bulk: CustomerBulkService; commerce: CommerceService; consent?: ConsentService; log: Logger }) {
     this.db = deps.db;
+    this.consent = deps.consent;
     this.activities = deps.activities;
     this.customers = deps.customers;
     this.bulk = deps.bulk;
@@ -197,6 +211,17 @@ export class BatchWriter {
       if (!stored.has(m)) continue;
       const s = senderOf(m);
       await applyCommerce(tx, this.commerce, plan, { customerId: byCall.get(m)!.customerId!, actor: s.actor, verified: s.verified, at: m.occurredAt });
+    }
+    // The snippet's consent banner choices (granted / withdrawn) go to the consent ledger.
+    const consent = todo.flatMap((m) => {
+      const status = stored.has(m) ? trackingConsentOf(m) : null;
+      return status ? [{ m, status }] : [];
+    });
+    if (consent.length && this.consent) {
+      await this.consent.setMany(tx, consent.map(({ m, status }) => ({
+        customerId: byCall.get(m)!.customerId!, channel: 'tracking' as const, status, method: 'consent_banner' as const, source: SOURCE, actor: senderOf(m).actor,
+        occurredAt: m.occurredAt, evidence: { ip: m.context.ip, userAgent: m.context.userAgent, page: (m.context.page as { url?: unknown } | undefined)?.url, messageId: m.messageId },
+      })));
     }
     return { stored, people };
   }

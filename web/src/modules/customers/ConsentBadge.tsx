@@ -3,9 +3,9 @@ import { IconMail, IconMessage } from '@tabler/icons-react';
 import { absoluteTime, shortDate } from '../../lib/format.ts';
 import type { ConsentChannel, ConsentState } from './api.ts';
 
-export const CHANNEL_LABELS: Record<ConsentChannel, string> = { email: 'Email marketing', sms: 'SMS marketing' };
+export const CHANNEL_LABELS: Record<ConsentChannel, string> = { email: 'Email marketing', sms: 'SMS marketing', tracking: 'Tracking (website)' };
 /** For the middle of a sentence: "email marketing", "SMS marketing". */
-export const CHANNEL_NAMES: Record<ConsentChannel, string> = { email: 'email marketing', sms: 'SMS marketing' };
+export const CHANNEL_NAMES: Record<ConsentChannel, string> = { email: 'email marketing', sms: 'SMS marketing', tracking: 'tracking' };
 export const STATUS_LABELS: Record<ConsentState['status'], string> = { subscribed: 'Subscribed', unsubscribed: 'Unsubscribed', pending: 'Pending', none: 'Not subscribed' };
 export const STATUS_COLORS: Record<ConsentState['status'], string> = { subscribed: 'teal', unsubscribed: 'red', pending: 'yellow', none: 'gray' };
 

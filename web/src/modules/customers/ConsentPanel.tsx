@@ -27,14 +27,14 @@ export function ConsentPanel({ customer: c, writable }: { customer: CustomerDeta
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="consent-title">
       <Group justify="space-between" mb="sm" gap="xs">
         <Title order={2} fz="md" fw={600} id="consent-title">
-          Marketing consent
+          Consent
         </Title>
         <ThemeIcon variant="light" color="lime" size="sm" radius="xl" aria-hidden>
           <IconShieldCheck size={14} />
         </ThemeIcon>
       </Group>
       <Stack gap="sm">
-        {(['email', 'sms'] as const).map((ch) => (
+        {(['email', 'sms', 'tracking'] as const).map((ch) => (
           <Stack key={ch} gap={4}>
             <Group justify="space-between" wrap="nowrap" gap="xs">
               <Text fz="sm" c="dimmed">

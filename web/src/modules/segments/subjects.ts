@@ -73,6 +73,7 @@ export function subjects(cat: Catalogue): Subject[] {
     },
     { key: 'consent:email', label: 'Email marketing', group: 'Consent', description: 'Subscribed, unsubscribed, pending or never asked', make: () => ({ kind: 'consent', channel: 'email', statuses: ['subscribed'] }) },
     { key: 'consent:sms', label: 'SMS marketing', group: 'Consent', description: 'Subscribed, unsubscribed, pending or never asked', make: () => ({ kind: 'consent', channel: 'sms', statuses: ['subscribed'] }) },
+    { key: 'consent:tracking', label: 'Website tracking', group: 'Consent', description: 'Accepted or refused in the consent banner, or never asked', make: () => ({ kind: 'consent', channel: 'tracking', statuses: ['subscribed'] }) },
     { key: 'rfm:class', label: 'RFM class', group: 'RFM', description: 'Champions, loyal, at risk, … (customers with orders)', make: () => ({ kind: 'rfm', field: 'class', op: 'in', value: [] }) },
     { key: 'rfm:recency', label: 'RFM recency score', group: 'RFM', description: '1 to 5: how recently they bought (5 = most recent)', make: () => ({ kind: 'rfm', field: 'recency', op: 'gte', value: 4 }) },
     { key: 'rfm:frequency', label: 'RFM frequency score', group: 'RFM', description: '1 to 5: how often they buy (5 = most often)', make: () => ({ kind: 'rfm', field: 'frequency', op: 'gte', value: 4 }) },

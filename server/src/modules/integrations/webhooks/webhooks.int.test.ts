@@ -193,7 +193,7 @@ describe('Shopify webhooks', () => {
     const c = await app.patron.modules.customers.service.get(ident.customer_id);
     expect(c).toMatchObject({ firstName: 'Steve', lastName: 'Lastnameson', email: 'steve.lastnameson@example.com', country: 'CA', attributes: {} });
     // "not_subscribed" gives no consent: nothing is recorded (docs/consent.md).
-    expect(c.consent).toEqual({ email: { status: 'none', source: null, updatedAt: null }, sms: { status: 'none', source: null, updatedAt: null } });
+    expect(c.consent).toEqual({ email: { status: 'none', source: null, updatedAt: null }, sms: { status: 'none', source: null, updatedAt: null }, tracking: { status: 'none', source: null, updatedAt: null } });
     expect(c.addresses).toHaveLength(1);
     const olderUpdate = { ...fixture('shopify/customer.rest-fixture.json'), first_name: 'Old', updated_at: '2020-01-01T00:00:00Z' };
     const stale = await shopify(conn, 'customers/update', JSON.stringify(olderUpdate));
