@@ -1,18 +1,18 @@
 import { sql } from 'kysely';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../server/src/platform/audit/audit.ts';
 import { newId } from '../server/src/platform/ids.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
+import { hasBrowser } from './browser.ts';
 import { firstInvoices, type Invoice } from './data.ts';
+import { startBrowserTest, visible as waitVisible, type BrowserTest } from './harness.ts';
 
 // The analytics page's campaign and flow ROI card in a real browser: the first real invoices of the
 // UCI Online Retail data (1 December 2010), each bought after a click on a campaign or flow email.
 // SHOTS=<dir> saves screenshots of the card.
 const EMAIL = 'roi@shop.test';
 const PASSWORD = 'roi password 123';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 20_000 });
+const visible = (l: Locator) => waitVisible(l, 20_000);
 const SENDERS = [
   { name: 'Christmas gift guide', kind: 'campaign', sends: 420 },
   { name: 'Welcome series', kind: 'flow', sends: 60 },
@@ -23,21 +23,14 @@ const SENDERS = [
 ] as const;
 
 describe.skipIf(!hasBrowser)('campaign and flow ROI on the analytics page', () => {
-  let app: TestApp;
-  let browser: Browser;
-  let owner: Session;
+  let env: BrowserTest;
   let invoices: Invoice[];
   const ids = SENDERS.map(() => newId());
 
   beforeAll(async () => {
-    app = await startTestApp({ listen: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
+    env = await startBrowserTest({ owner: { email: EMAIL, password: PASSWORD } });
+    const { app, api } = env;
     const db = app.patron.dbh.db;
-    const api = async (method: 'POST' | 'PUT' | 'PATCH', url: string, payload: unknown) => {
-      const res = await app.patron.http!.inject({ method, url, headers: owner.headers, payload: payload as Record<string, unknown> });
-      if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-    };
     await api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
     await api('PATCH', '/api/messaging/engagement-settings', { costPerEmailMinor: 10 });
     for (const [i, s] of SENDERS.entries()) {
@@ -76,29 +69,19 @@ describe.skipIf(!hasBrowser)('campaign and flow ROI on the analytics page', () =
     }
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => env?.close());
 
   async function open(search: string): Promise<{ page: Page; card: Locator; close(): Promise<void> }> {
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-    const page = await ctx.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
-    await page.goto(`${app.url}/analytics${search}`);
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1440, height: 900 }, { locale: 'en-US' });
+    await page.goto(`${env.app.url}/analytics${search}`);
     const card = page.locator('.mantine-Paper-root').filter({ has: page.getByRole('heading', { name: 'Campaign and flow ROI' }) });
     await visible(card);
     await card.scrollIntoViewIfNeeded();
-    return { page, card, close: () => ctx.close() };
+    return { page, card, close: () => page.context().close() };
   }
 
   it('shows attributed revenue per campaign and flow, with cost and ROI, linked to each', async () => {
-    const r = await app.patron.http!.inject({ method: 'GET', url: '/api/analytics/roi?from=2009-12-02&to=2010-12-01', headers: owner.headers });
-    const roi = r.json() as { items: { id: string; revenue: number; cost: number }[]; totals: { revenue: number; orders: number } };
+    const roi = await env.api<{ items: { id: string; revenue: number; cost: number }[]; totals: { revenue: number; orders: number } }>('GET', '/api/analytics/roi?from=2009-12-02&to=2010-12-01');
     const total = invoices.reduce((a, inv) => a + inv.lines.reduce((b, l) => b + l.quantity * l.unitPrice, 0), 0);
     expect(roi.totals).toMatchObject({ revenue: total, orders: invoices.length });
 

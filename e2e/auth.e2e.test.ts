@@ -1,31 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
+import { hasBrowser } from './browser.ts';
+import { startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
-let app: TestApp;
-let browser: Browser;
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
+// A fresh server with nobody on it: the first-run setup makes the owner.
+let env: BrowserTest;
 
 describe.skipIf(!hasBrowser)('in a real browser', () => {
   beforeAll(async () => {
-    app = await startTestApp({ listen: true });
-    browser = await launch();
+    env = await startBrowserTest();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    return ctx.newPage();
-  }
+  afterAll(() => env?.close());
 
   it('first-run setup creates the owner and lands in the app', async () => {
-    const token = (await app.patron.modules.users.service.setupToken())!;
-    const page = await newPage();
-    await page.goto(`${app.url}/`);
+    const token = (await env.app.patron.modules.users.service.setupToken())!;
+    const page = await env.page();
+    await page.goto(`${env.app.url}/`);
     // A fresh server sends people to setup.
     await page.waitForURL(/\/setup/);
     await page.getByLabel('Setup token').fill(token);
@@ -39,8 +28,8 @@ describe.skipIf(!hasBrowser)('in a real browser', () => {
   });
 
   it('a wrong password is refused with a message; the right one logs in', async () => {
-    const page = await newPage();
-    await page.goto(`${app.url}/login`);
+    const page = await env.page();
+    await page.goto(`${env.app.url}/login`);
     await page.getByLabel('Email').fill('olive@shop.test');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -53,12 +42,7 @@ describe.skipIf(!hasBrowser)('in a real browser', () => {
   });
 
   it('navigates the app and logs out', async () => {
-    const page = await newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill('olive@shop.test');
-    await page.getByLabel('Password').fill('olive password 1');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const page = await env.loggedIn('olive@shop.test', 'olive password 1');
     for (const name of ['Team', 'API keys', 'Audit log', 'Jobs']) {
       await page.getByRole('link', { name, exact: true }).click();
       await visible(page.getByRole('heading', { level: 1, name }));
@@ -72,19 +56,14 @@ describe.skipIf(!hasBrowser)('in a real browser', () => {
     await page.getByRole('menuitem', { name: 'Log out' }).click();
     await page.waitForURL(/\/login/);
     // The session is gone: the app sends us back to login.
-    await page.goto(`${app.url}/settings/team`);
+    await page.goto(`${env.app.url}/settings/team`);
     await page.waitForURL(/\/login/);
     await page.context().close();
   });
 
   it('a read-only analyst sees no admin pages', async () => {
-    await app.patron.modules.users.service.createFromCli({ email: 'ana@shop.test', name: 'Ana', role: 'analyst', password: 'ana password 1' }, { type: 'cli', id: null, label: 'test' });
-    const page = await newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill('ana@shop.test');
-    await page.getByLabel('Password').fill('ana password 1');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    await env.app.patron.modules.users.service.createFromCli({ email: 'ana@shop.test', name: 'Ana', role: 'analyst', password: 'ana password 1' }, { type: 'cli', id: null, label: 'test' });
+    const page = await env.loggedIn('ana@shop.test', 'ana password 1');
     expect(await page.getByRole('link', { name: 'API keys', exact: true }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Audit log', exact: true }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Jobs', exact: true }).count()).toBe(0);

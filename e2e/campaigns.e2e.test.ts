@@ -1,38 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../server/src/platform/audit/audit.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
-import { firstInvoices } from './data.ts';
+import { loginAs } from '../server/src/testing/harness.ts';
+import { hasBrowser } from './browser.ts';
+import { countryCode, firstInvoices, orderBody } from './data.ts';
+import { DOCS_SCREENSHOTS, screenshots, startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
 // A campaign built in the wizard and sent to a segment of real customers (the first invoices of the UCI
 // Online Retail data), of whom only the UK ones subscribed to email marketing. A send to the French ones
 // (no consent) is refused on the page; the UK send is delivered by the worker to the outbox (no SMTP
 // configured) and the report counts every message sent. PATRON_SCREENSHOTS=1 saves the pages.
-const COUNTRIES: Record<string, string> = { 'United Kingdom': 'GB', France: 'FR', Australia: 'AU', Netherlands: 'NL', Germany: 'DE', Norway: 'NO', EIRE: 'IE' };
 const EMAIL = 'cara@shop.test';
 const PASSWORD = 'cara password 1';
-const SHOTS = process.env.PATRON_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../docs/screenshots') : undefined;
+const shot = screenshots(DOCS_SCREENSHOTS);
 
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
-const visible = (l: Locator, timeout = 15_000) => l.waitFor({ state: 'visible', timeout });
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function api<T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> {
-  const res = await app.patron.http!.inject({ method, url, headers: owner.headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json() as T;
-}
+let env: BrowserTest;
 
 async function pick(page: Page, input: Locator, typed: string, option: string | RegExp) {
   await input.click();
@@ -46,18 +29,11 @@ describe.skipIf(!hasBrowser)('campaigns in a real browser', () => {
 
   beforeAll(async () => {
     // With the worker: the start job and the dispatcher run as in production.
-    app = await startTestApp({ listen: true, worker: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', 'owner@shop.test', 'owner password 1');
+    env = await startBrowserTest({ worker: true, owner: { email: 'owner@shop.test', password: 'owner password 1' } });
+    const { app, api } = env;
     await loginAs(app, 'marketer', EMAIL, PASSWORD);
     await api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
-    for (const inv of await firstInvoices(60)) {
-      await api('POST', '/api/orders', {
-        source: 'uci', externalId: inv.number, number: inv.number, currency: 'GBP', placedAt: inv.placedAt,
-        customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com`, country: COUNTRIES[inv.country] ?? 'GB' },
-        lines: inv.lines.map((l) => ({ productExternalId: l.sku, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
-      });
-    }
+    for (const inv of await firstInvoices(60)) await api('POST', '/api/orders', orderBody(inv, { country: countryCode(inv.country) }));
     const db = app.patron.dbh.db;
     const uk = (await sql<{ id: string }>`select id from customers where country = 'GB' and email is not null and merged_into is null order by id`.execute(db)).rows;
     // Every UK customer subscribes except one, who stays out of the audience.
@@ -71,18 +47,11 @@ describe.skipIf(!hasBrowser)('campaigns in a real browser', () => {
     await api('POST', '/api/messaging/templates', { name: 'Spring newsletter', channel: 'email', kind: 'marketing', format: 'html', subject: 'Spring is here', body: '<h1>Hello {{ customer.first_name | default: "there" }}</h1><p><a href="https://shop.example/spring">See what is new</a></p>' });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => env?.close());
 
   it('creates a campaign in the wizard, refuses an audience without consent, sends to the consented segment and reports every message sent', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const { app, api } = env;
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1400, height: 1000 });
 
     await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
     await visible(page.getByText('No campaigns yet'));
@@ -113,7 +82,7 @@ describe.skipIf(!hasBrowser)('campaigns in a real browser', () => {
     await pick(page, page.getByRole('combobox', { name: 'Send to', exact: true }), 'UK', /^UK customers/);
     await expect.poll(() => audience.getByTestId('audience-recipients').textContent(), { timeout: 10_000 }).toBe(String(expected));
     await shot(page, 'campaign-wizard-audience');
-    if (SHOTS) {
+    if (DOCS_SCREENSHOTS) {
       await page.getByRole('button', { name: /Schedule/ }).click();
       await page.getByText('Recipient’s local time').click();
       await shot(page, 'campaign-wizard-schedule');
@@ -151,6 +120,7 @@ describe.skipIf(!hasBrowser)('campaigns in a real browser', () => {
   }, 180_000);
 
   it('shows an A/B test: variants, the winner after the test, link clicks and attributed revenue', async () => {
+    const { app, api } = env;
     const db = app.patron.dbh.db;
     // The same customers got the first campaign moments ago: smart sending would (rightly) skip them.
     await api('PUT', '/api/messaging/settings/guardrails', { smartSendingHours: null });
@@ -186,12 +156,7 @@ describe.skipIf(!hasBrowser)('campaigns in a real browser', () => {
     // The test ends: the winner goes to the rest.
     await app.patron.modules.messaging.campaigns.runner.pickWinner(created.id);
 
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1400, height: 1000 });
     await page.goto(`${app.url}/campaigns/${created.id}`);
     await visible(page.getByRole('heading', { level: 1, name: 'Summer subject test' }));
     const winnerRow = page.getByRole('row').filter({ hasText: 'Your summer picks, 20% off' });

@@ -1,28 +1,21 @@
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../server/src/platform/audit/audit.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
+import { hasBrowser } from './browser.ts';
+import { screenshots, startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
 // Marketing consent on the 360° page, the list's count and consent filter, and tagging everyone a filter matches.
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
+let env: BrowserTest;
 const EMAIL = 'cora@shop.test';
 const PASSWORD = 'cora password 1';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
 // SCREENSHOTS=dir saves what the tests see (for people checking the pages by eye).
-const shot = async (page: Page, name: string, fullPage = true) => {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, `${name}.png`), fullPage });
-};
+const shot = screenshots(process.env.SCREENSHOTS);
+const loggedIn = () => env.loggedIn(EMAIL, PASSWORD, { width: 1280, height: 900 });
 
 describe.skipIf(!hasBrowser)('consent, counts and bulk tagging in a real browser', () => {
   beforeAll(async () => {
-    app = await startTestApp({ listen: true, worker: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
+    env = await startBrowserTest({ worker: true, owner: { email: EMAIL, password: PASSWORD } });
+    const { app } = env;
     const db = app.patron.dbh.db;
     // 1,500 customers, a third of them email subscribers (as a Shopify import would leave them).
     await sql`
@@ -33,38 +26,23 @@ describe.skipIf(!hasBrowser)('consent, counts and bulk tagging in a real browser
       insert into customer_consents (customer_id, channel, status, source, updated_at, event_id)
       select id, 'email', 'subscribed', 'shopify', now() - interval '30 days', gen_random_uuid() from customers where (substring(email from 'shopper(\\d+)@'))::int % 3 = 0`.execute(db);
     await sql`analyze customers`.execute(db);
-    const res = await app.patron.http!.inject({ method: 'POST', url: '/api/customers', headers: owner.headers, payload: { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', country: 'US', consent: { email: 'pending' } } });
-    const id = res.json().id as string;
+    const { id } = await env.api<{ id: string }>('POST', '/api/customers', { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', country: 'US', consent: { email: 'pending' } });
     await db.transaction().execute((tx) => app.patron.modules.customers.consent.set(tx, {
       customerId: id, channel: 'email', status: 'subscribed', source: 'shopify', method: 'double_opt_in', actor: { ...SYSTEM_ACTOR, label: 'shopify webhook (Main)' },
       evidence: { email_marketing_consent: { state: 'subscribed', opt_in_level: 'confirmed_opt_in' } },
     }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  async function loggedIn(): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
-    return page;
-  }
+  afterAll(() => env?.close());
 
   it('shows consent per channel with its history, and changes it with a reason', async () => {
     const page = await loggedIn();
-    await page.goto(`${app.url}/customers?q=grace`);
+    await page.goto(`${env.app.url}/customers?q=grace`);
     await page.getByRole('link', { name: 'Grace Hopper' }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Grace Hopper' }));
     await visible(page.getByLabel(/^Email marketing: Subscribed since/).first());
     await visible(page.getByLabel('SMS marketing: Not subscribed').first());
-    const panel = page.getByRole('region', { name: 'Marketing consent' });
+    const panel = page.getByRole('region', { name: 'Consent' });
     await visible(panel.getByText('Email: pending'));
     await visible(panel.getByText('(was pending)'));
 
@@ -80,14 +58,14 @@ describe.skipIf(!hasBrowser)('consent, counts and bulk tagging in a real browser
     await visible(page.getByLabel(/^SMS marketing: Subscribed since/).first());
     await visible(panel.getByText('“Signed up for text alerts at the Leeds pop-up, paper form 114”'));
     await shot(page, 'consent-profile');
-    const audit = await app.patron.dbh.db.selectFrom('audit_log').select('actor_label').where('action', '=', 'customer.consent_changed').execute();
+    const audit = await env.app.patron.dbh.db.selectFrom('audit_log').select('actor_label').where('action', '=', 'customer.consent_changed').execute();
     expect(audit.map((a) => a.actor_label)).toContain(EMAIL);
     await page.context().close();
   }, 90_000);
 
   it('counts the list, filters it by email consent, and tags everyone matching', async () => {
     const page = await loggedIn();
-    await page.goto(`${app.url}/customers`);
+    await page.goto(`${env.app.url}/customers`);
     await visible(page.getByText('1,501 customers', { exact: true }));
     await shot(page, 'customers-count', false);
     await page.getByRole('button', { name: 'More filters' }).click();
@@ -109,11 +87,10 @@ describe.skipIf(!hasBrowser)('consent, counts and bulk tagging in a real browser
     await dialog.getByLabel('Tags to add').press('Enter');
     await dialog.getByRole('button', { name: 'Add to 501 customers' }).click();
     await visible(page.getByText('Tagged 501 customers: newsletter.'));
-    const n = await app.patron.http!.inject({ url: '/api/customers/count?tag=newsletter', headers: owner.headers });
-    expect(n.json()).toEqual({ count: 501, approximate: false });
+    expect(await env.api('GET', '/api/customers/count?tag=newsletter')).toEqual({ count: 501, approximate: false });
 
     // More than 1,000: a background job, its progress above the list, a notice when it is done.
-    await page.goto(`${app.url}/customers`);
+    await page.goto(`${env.app.url}/customers`);
     await visible(page.getByText('1,501 customers', { exact: true }));
     await page.getByRole('checkbox', { name: 'Select all customers shown' }).check();
     await bar.getByRole('button', { name: 'Select all 1,501' }).click();
@@ -125,8 +102,7 @@ describe.skipIf(!hasBrowser)('consent, counts and bulk tagging in a real browser
     await visible(page.getByText(/Tagging 1,501 customers in the background/));
     await shot(page, 'customers-bulk-job', false);
     await visible(page.getByText('Bulk tagging finished'));
-    const m = await app.patron.http!.inject({ url: '/api/customers/count?tag=spring-sale', headers: owner.headers });
-    expect(m.json().count).toBe(1501);
+    expect((await env.api<{ count: number }>('GET', '/api/customers/count?tag=spring-sale')).count).toBe(1501);
     await page.context().close();
   }, 120_000);
 });

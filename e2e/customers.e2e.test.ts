@@ -1,20 +1,17 @@
-import { firstInvoices, gzipLines, UCI_CSV, type Invoice } from './data.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { hasBrowser } from './browser.ts';
+import { firstInvoices, gzipLines, orderBody, UCI_CSV, type Invoice } from './data.ts';
+import { startBrowserTest, visible, type BrowserTest, type Method } from './harness.ts';
 
 // The customer screens in a real browser, on real orders: the first invoices of the UCI Online Retail data.
 
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
+let env: BrowserTest;
 const EMAIL = 'olive@shop.test';
 const PASSWORD = 'olive password 1';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
 
 /**
  * Opens a customer from the filtered list. The list re-renders as the search, its count and the
@@ -32,48 +29,21 @@ async function openFromList(page: Page, name: string): Promise<void> {
   }
 }
 
-
-
-async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const res = await app.patron.http!.inject({ method, url, headers: owner.headers, payload: payload as Record<string, unknown> });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json() as { items?: { id: string; email: string | null; tags: string[] }[] };
-}
+const api = (method: Method, url: string, payload?: unknown) => env.api<{ items?: { id: string; email: string | null; tags: string[] }[] }>(method, url, payload);
+const loggedIn = () => env.loggedIn(EMAIL, PASSWORD);
 
 describe.skipIf(!hasBrowser)('customer screens in a real browser', () => {
   let invoices: Invoice[];
 
   beforeAll(async () => {
     // The worker runs imports (a background job).
-    app = await startTestApp({ listen: true, worker: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
+    env = await startBrowserTest({ worker: true, owner: { email: EMAIL, password: PASSWORD } });
     await api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
     invoices = await firstInvoices(12);
-    for (const inv of invoices) {
-      await api('POST', '/api/orders', {
-        source: 'uci', externalId: inv.number, number: inv.number, currency: 'GBP', placedAt: inv.placedAt,
-        customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com`, country: 'GB' },
-        lines: inv.lines.map((l) => ({ productExternalId: l.sku, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
-      });
-    }
+    for (const inv of invoices) await api('POST', '/api/orders', orderBody(inv, { country: 'GB' }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  async function loggedIn(): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await ctx.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
-    return page;
-  }
+  afterAll(() => env?.close());
 
   it('finds a customer by email, shows their orders and timeline, and takes a note', async () => {
     const first = invoices[0]!;
@@ -108,7 +78,7 @@ describe.skipIf(!hasBrowser)('customer screens in a real browser', () => {
 
   it('bulk-tags two customers and filters the list by the tag', async () => {
     const page = await loggedIn();
-    await page.goto(`${app.url}/customers`);
+    await page.goto(`${env.app.url}/customers`);
     await visible(page.getByRole('heading', { level: 1, name: 'Customers' }));
     const boxes = page.getByRole('checkbox', { name: /^Select customer/ });
     await expect.poll(() => boxes.count(), { timeout: 10_000 }).toBeGreaterThan(2);
@@ -179,7 +149,7 @@ describe.skipIf(!hasBrowser)('customer screens in a real browser', () => {
   it('saves a view of the list and merges two profiles of the same person', async () => {
     await api('POST', '/api/customers', { email: 'ada.l@work.test', firstName: 'Ada', lastName: 'King', phone: '+44 20 7946 0999' });
     const page = await loggedIn();
-    await page.goto(`${app.url}/customers`);
+    await page.goto(`${env.app.url}/customers`);
     await page.getByLabel('Search').fill('ada');
     await expect.poll(() => page.getByRole('checkbox', { name: /^Select Ada/ }).count(), { timeout: 10_000 }).toBe(2);
     await page.getByRole('button', { name: 'Saved views' }).click();
@@ -189,7 +159,7 @@ describe.skipIf(!hasBrowser)('customer screens in a real browser', () => {
     await save.getByRole('button', { name: 'Save view' }).click();
     await visible(page.getByRole('button', { name: 'The Adas' }));
     // Clearing the search and picking the view brings it back.
-    await page.goto(`${app.url}/customers`);
+    await page.goto(`${env.app.url}/customers`);
     await expect.poll(() => page.getByRole('checkbox', { name: /^Select / }).count(), { timeout: 10_000 }).toBeGreaterThan(3);
     await page.getByRole('button', { name: 'Saved views' }).click();
     await page.getByRole('menuitem', { name: 'The Adas' }).click();
@@ -240,7 +210,7 @@ describe.skipIf(!hasBrowser)('customer screens in a real browser', () => {
     await page.getByRole('button', { name: 'Import for real' }).click();
     await page.getByText('Import finished').waitFor({ timeout: 60_000 });
     // Orders 536365.. are in the file; the first 12 invoices were already there (posted by the API above) and were updated, not doubled.
-    const orders = await app.patron.dbh.db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('n')).where('external_id', '=', '536365').executeTakeFirstOrThrow();
+    const orders = await env.app.patron.dbh.db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('n')).where('external_id', '=', '536365').executeTakeFirstOrThrow();
     expect(Number(orders.n)).toBe(1);
     const history = await api('GET', '/api/imports');
     expect(history.items).toHaveLength(1);

@@ -68,3 +68,18 @@ export async function firstInvoices(n: number): Promise<Invoice[]> {
   rl.close();
   return [...out.values()];
 }
+
+/** ISO codes of the countries the first invoices name ("EIRE" is Ireland). */
+const COUNTRIES: Record<string, string> = { 'United Kingdom': 'GB', France: 'FR', Australia: 'AU', Netherlands: 'NL', Germany: 'DE', Norway: 'NO', EIRE: 'IE' };
+
+/** The ISO code of an invoice's country; GB for one the first invoices do not name. */
+export const countryCode = (country: string): string => COUNTRIES[country] ?? 'GB';
+
+/** An invoice as the REST API's order (POST /api/orders) in GBP; `customer` adds to the customer's external id and email. */
+export function orderBody(inv: Invoice, customer: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    source: 'uci', externalId: inv.number, number: inv.number, currency: 'GBP', placedAt: inv.placedAt,
+    customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com`, ...customer },
+    lines: inv.lines.map((l) => ({ productExternalId: l.sku, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
+  };
+}

@@ -1,32 +1,20 @@
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../server/src/platform/audit/audit.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { dsn } from '../server/src/modules/messaging/bounces.fixture.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
+import { hasBrowser } from './browser.ts';
+import { screenshots, startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
 // The suppression list and the recipient's pages (unsubscribe, preference centre) in a real browser.
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
+let env: BrowserTest;
 let token = '';
 const EMAIL = 'dora@shop.test';
 const PASSWORD = 'dora password 1';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
 /** SHOTS=<dir> keeps screenshots of the pages for a person to look at. */
-const shot = async (page: Page, name: string) => {
-  if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/${name}.png`, fullPage: true });
-};
-
-async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
-  const res = await app.patron.http!.inject({ method, url, headers: owner.headers, payload: payload as Record<string, unknown> });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json() as unknown;
-}
+const shot = screenshots(process.env.SHOTS);
 
 async function customerWithMessage(name: string): Promise<{ customerId: string; messageId: string }> {
+  const { app } = env;
   const db = app.patron.dbh.db;
   const customerId = await db.transaction().execute(async (tx) => {
     const r = await app.patron.modules.customers.service.resolve(tx, { identities: [{ kind: 'email', value: `${name}@example.net`, verified: true }], profile: { firstName: name }, source: 'test', actor: SYSTEM_ACTOR });
@@ -46,31 +34,21 @@ async function customerWithMessage(name: string): Promise<{ customerId: string; 
 
 describe.skipIf(!hasBrowser)('engagement pages in a real browser', () => {
   beforeAll(async () => {
-    if (process.env.SHOTS) fs.mkdirSync(process.env.SHOTS, { recursive: true });
-    app = await startTestApp({ listen: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
-    await api('PUT', '/api/settings/store', { name: 'Tidewater Goods', currency: 'GBP', timeZone: 'Europe/London' });
-    token = ((await api('GET', '/api/messaging/inbound')) as { token: string }).token;
+    env = await startBrowserTest({ owner: { email: EMAIL, password: PASSWORD } });
+    await env.api('PUT', '/api/settings/store', { name: 'Tidewater Goods', currency: 'GBP', timeZone: 'Europe/London' });
+    token = (await env.api<{ token: string }>('GET', '/api/messaging/inbound')).token;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => env?.close());
 
   it('lists bounces and complaints, adds an address by hand and removes one', async () => {
+    const { app, api } = env;
     const bounced = await customerWithMessage('bounced');
     const res = await app.patron.http!.inject({ method: 'POST', url: `/api/messaging/inbound/dsn?token=${token}`, headers: { 'content-type': 'message/rfc822' }, payload: dsn({ status: '5.1.1', recipient: 'bounced@example.net', patronId: bounced.messageId, id: 'e2e-1' }) });
     expect(res.json()).toMatchObject({ applied: 1 });
     await api('POST', '/api/messaging/suppressions', { address: 'old-typo@gmial.com', detail: 'Typo of a customer address' });
 
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1400, height: 1000 });
     await page.goto(`${app.url}/settings/suppressions`);
     await visible(page.getByRole('heading', { level: 1, name: 'Suppressions' }));
     const row = page.getByRole('row').filter({ hasText: 'bounced@example.net' });
@@ -100,12 +78,7 @@ describe.skipIf(!hasBrowser)('engagement pages in a real browser', () => {
     await page.context().close();
 
     // On a phone: secondary columns fold away and nothing is wider than the screen.
-    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-    await phone.goto(`${app.url}/login`);
-    await phone.getByLabel('Email').fill(EMAIL);
-    await phone.getByLabel('Password').fill(PASSWORD);
-    await phone.getByRole('button', { name: 'Log in' }).click();
-    await visible(phone.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const phone = await env.loggedIn(EMAIL, PASSWORD, { width: 390, height: 844 });
     await phone.goto(`${app.url}/settings/suppressions`);
     await visible(phone.getByRole('row').filter({ hasText: 'bounced@example.net' }));
     expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
@@ -114,10 +87,11 @@ describe.skipIf(!hasBrowser)('engagement pages in a real browser', () => {
   }, 120_000);
 
   it('a recipient unsubscribes with a click of a button and manages topics in the preference centre', async () => {
+    const { app } = env;
     const { customerId, messageId } = await customerWithMessage('prue');
     const links = app.patron.modules.messaging.links;
     const local = (u: string) => `${app.url}${new URL(u).pathname}`;
-    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    const page = await env.page({ width: 1200, height: 900 });
 
     await page.goto(local(links.preferencesUrl(messageId)));
     await visible(page.getByRole('heading', { name: 'Email preferences' }));

@@ -1,60 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
 import { CLI_ACTOR } from '../server/src/platform/audit/audit.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
-import { firstInvoices } from './data.ts';
+import { hasBrowser } from './browser.ts';
+import { firstInvoices, orderBody } from './data.ts';
+import { screenshots, startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
 // The abandoned-cart flow switched on from the gallery in a real browser; a real customer (the UCI
 // Online Retail data) starts a checkout, and the editor shows them waiting on the first step.
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
+// PATRON_E2E_SCREENSHOTS=<dir> saves the pages there.
+let env: BrowserTest;
 const EMAIL = 'flo@shop.test';
 const PASSWORD = 'flo password 1';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
 const SHOTS = process.env.PATRON_E2E_SCREENSHOTS;
-
-async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const res = await app.patron.http!.inject({ method, url, headers: owner.headers, payload: payload as Record<string, unknown> });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json() as unknown;
-}
+const shot = screenshots(SHOTS);
 
 describe.skipIf(!hasBrowser)('flows in a real browser', () => {
   beforeAll(async () => {
-    app = await startTestApp({ listen: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
-    await api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
-    for (const inv of await firstInvoices(12)) {
-      await api('POST', '/api/orders', {
-        source: 'uci', externalId: inv.number, number: inv.number, currency: 'GBP', placedAt: inv.placedAt,
-        customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com` },
-        lines: inv.lines.map((l) => ({ productExternalId: l.sku, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
-      });
-    }
+    env = await startBrowserTest({ owner: { email: EMAIL, password: PASSWORD } });
+    await env.api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
+    for (const inv of await firstInvoices(12)) await env.api('POST', '/api/orders', orderBody(inv));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => env?.close());
 
   it('switches the abandoned-cart flow on from the gallery; a started checkout shows waiting on its first step', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const { app, api } = env;
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1440, height: 1000 });
 
     await page.getByRole('link', { name: 'Flows', exact: true }).click();
     await visible(page.getByText('No flows yet'));
     await page.getByRole('tab', { name: 'Ready-made' }).click();
     const card = page.getByTestId('gallery-abandoned-cart');
     await visible(card);
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flows-gallery.png`, fullPage: true });
+    await shot(page, 'flows-gallery');
     await card.getByRole('button', { name: 'Switch on' }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Abandoned cart' }));
     await visible(page.getByTestId('flow-status').getByText('Live'));
@@ -78,33 +55,29 @@ describe.skipIf(!hasBrowser)('flows in a real browser', () => {
     expect(run.key).toBe('e2e-1');
     await page.reload();
     await expect.poll(() => page.getByTestId('waiting-wait-1h').textContent(), { timeout: 20_000 }).toBe('1 waiting');
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flows-editor.png`, fullPage: true });
+    await shot(page, 'flows-editor');
 
     // A step's settings open beside the canvas.
     await page.getByTestId('flow-node-offer').click();
     await visible(page.getByTestId('step-panel').getByText('Send email'));
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flows-step.png`, fullPage: true });
+    await shot(page, 'flows-step');
 
     // The customer's journey is on their 360° page.
     await page.goto(`${app.url}/customers/${run.customerId}?tab=journeys`);
     await visible(page.getByTestId('journeys').getByRole('link', { name: 'Abandoned cart' }));
     await visible(page.getByTestId('journeys').getByText('Wait 1 hour', { exact: true }));
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flows-journeys.png`, fullPage: true });
+    await shot(page, 'flows-journeys');
 
     await page.goto(`${app.url}/flows`);
     await visible(page.getByRole('link', { name: 'Abandoned cart' }));
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flows-list.png`, fullPage: true });
+    await shot(page, 'flows-list');
     await page.context().close();
   }, 120_000);
 
   it('builds a flow from scratch: a step without its template is marked, then it saves and goes live', async () => {
+    const { app, api } = env;
     await api('POST', '/api/messaging/templates', { starter: 'welcome', name: 'Hello' });
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1440, height: 1000 });
     await page.goto(`${app.url}/flows/new`);
     await visible(page.getByRole('heading', { level: 1, name: 'Untitled flow' }));
     const settings = page.getByTestId('settings-panel');
@@ -116,7 +89,7 @@ describe.skipIf(!hasBrowser)('flows in a real browser', () => {
     await visible(panel);
     await page.getByRole('button', { name: 'Save flow' }).click();
     await expect.poll(() => page.getByTestId('flow-node-email-1').getAttribute('data-error')).toBe('true');
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/flows-new.png`, fullPage: true });
+    await shot(page, 'flows-new');
     await panel.getByLabel('Template').click();
     await page.getByRole('option', { name: 'Hello' }).click();
     await page.getByRole('button', { name: 'Add a step here', exact: true }).last().click();
@@ -133,7 +106,7 @@ describe.skipIf(!hasBrowser)('flows in a real browser', () => {
       await page.goto(`${app.url}/flows/${f.id}`);
       await visible(page.getByTestId('flow-node-has-ordered'));
       await page.getByTestId('flow-node-has-ordered').click();
-      await page.screenshot({ path: `${SHOTS}/flows-branches.png`, fullPage: true });
+      await shot(page, 'flows-branches');
     }
     await page.context().close();
   }, 120_000);

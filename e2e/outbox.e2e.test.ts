@@ -1,38 +1,22 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../server/src/platform/audit/audit.ts';
 import { newId } from '../server/src/platform/ids.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
+import { loginAs } from '../server/src/testing/harness.ts';
+import { hasBrowser } from './browser.ts';
 import { firstInvoices, type Invoice } from './data.ts';
+import { DOCS_SCREENSHOTS, screenshots, startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
 // Settings → Email & SMS and the Outbox in a real browser: a sender and guardrails set in the UI, then
 // messages to customers of the real UCI data (first invoices) queued and dispatched with no SMTP server,
 // so they stay in the outbox, where the list, the sandboxed HTML, the text part and the events are checked.
 // PATRON_SCREENSHOTS=1 saves the pages into docs/screenshots.
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
+let env: BrowserTest;
 const EMAIL = 'olive@shop.test';
 const PASSWORD = 'olive password 1';
 const MARKETER = 'mark@shop.test';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
-const SHOTS = process.env.PATRON_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../docs/screenshots') : undefined;
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function api<T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> {
-  const res = await app.patron.http!.inject({ method, url, headers: owner.headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json() as T;
-}
+const shot = screenshots(DOCS_SCREENSHOTS);
 
 /** A TCP port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -41,14 +25,6 @@ async function closedPort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   return port;
-}
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${app.url}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
 }
 
 /** Turns a Mantine switch on by its visible label (its input is visually hidden). */
@@ -62,22 +38,16 @@ const hhmm = (h: number) => `${String(((h % 24) + 24) % 24).padStart(2, '0')}:00
 describe.skipIf(!hasBrowser)('outbox and Email & SMS settings in a real browser', () => {
   beforeAll(async () => {
     // No worker: the test dispatches the queue itself, batch by batch.
-    app = await startTestApp({ listen: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
-    await loginAs(app, 'marketer', MARKETER, PASSWORD);
-    await api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
+    env = await startBrowserTest({ owner: { email: EMAIL, password: PASSWORD } });
+    await loginAs(env.app, 'marketer', MARKETER, PASSWORD);
+    await env.api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => env?.close());
 
   it('adds a sender, sets guardrails and reports a failed SMTP test, read-only where the role may not write', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await login(page, EMAIL, PASSWORD);
+    const { app, api } = env;
+    const page = await env.loggedIn(EMAIL, PASSWORD);
     await page.getByRole('link', { name: 'Email & SMS', exact: true }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Email & SMS' }));
     const delivery = page.getByRole('region', { name: 'Email delivery' });
@@ -131,21 +101,20 @@ describe.skipIf(!hasBrowser)('outbox and Email & SMS settings in a real browser'
     await page.reload();
     await visible(page.getByRole('region', { name: 'SMS gateway' }).getByLabel('Delivery receipt URL'));
     await shot(page, 'messaging-settings');
-    await context.close();
+    await page.context().close();
 
     // A marketer reads transport settings and senders, and changes only the guardrails.
-    const mctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const m = await mctx.newPage();
-    await login(m, MARKETER, PASSWORD);
+    const m = await env.loggedIn(MARKETER, PASSWORD);
     await m.goto(`${app.url}/settings/messaging`);
     await visible(m.getByRole('region', { name: 'Guardrails' }).getByRole('button', { name: 'Save guardrails' }));
     expect(await m.getByRole('region', { name: 'Email delivery' }).getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(await m.getByRole('region', { name: 'Senders' }).getByRole('button', { name: 'Add sender' }).count()).toBe(0);
     await visible(m.getByRole('region', { name: 'Email delivery' }).getByText('Only people with the settings:write permission can change these.'));
-    await mctx.close();
+    await m.context().close();
   }, 120_000);
 
   it('lists messages with skip reasons and filters, follows the queue by itself, and shows one as sent: sandboxed HTML, text part, headers and events', async () => {
+    const { app } = env;
     const db = app.patron.dbh.db;
     const messaging = app.patron.modules.messaging;
     const templateId = newId();
@@ -207,9 +176,7 @@ describe.skipIf(!hasBrowser)('outbox and Email & SMS settings in a real browser'
       vars: { product: { title: 'GIFT VOUCHER', sku: 'GIFT', price: 1000 } },
     }));
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await login(page, EMAIL, PASSWORD);
+    const page = await env.loggedIn(EMAIL, PASSWORD);
     await page.getByRole('link', { name: 'Outbox', exact: true }).click();
     await visible(page.getByRole('heading', { level: 1, name: 'Outbox' }));
     await visible(page.getByText('No SMTP server is configured: messages are kept here, nothing leaves Patron.'));
@@ -272,6 +239,6 @@ describe.skipIf(!hasBrowser)('outbox and Email & SMS settings in a real browser'
     // And its customer.
     await page.getByRole('link', { name: first.email }).click();
     await page.waitForURL(/\/customers\/[0-9a-f-]+/);
-    await context.close();
+    await page.context().close();
   }, 120_000);
 });

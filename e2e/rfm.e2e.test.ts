@@ -1,34 +1,23 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { CLI_ACTOR } from '../server/src/platform/audit/audit.ts';
-import { loginAs, startTestApp, type TestApp } from '../server/src/testing/harness.ts';
 import { removeTmpFiles, tmpFile, uciLines, UCI_FILE } from '../server/src/modules/integrations/imports/uci.fixture.ts';
-import { hasBrowser, launch } from './browser.ts';
+import { hasBrowser } from './browser.ts';
+import { screenshots, startBrowserTest, visible as waitVisible, type BrowserTest } from './harness.ts';
 
 // The RFM page in a real browser on real orders: the whole history of every fourth customer of the UCI
 // Online Retail data (RFM_E2E_FULL=1 imports the whole file; RFM_SCREENSHOTS=dir saves what the browser shows).
-let app: TestApp;
-let browser: Browser;
+let env: BrowserTest;
 const EMAIL = 'rita@shop.test';
 const PASSWORD = 'rita password 1';
-const SHOTS = process.env.RFM_SCREENSHOTS;
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 20_000 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = screenshots(process.env.RFM_SCREENSHOTS);
+const visible = (l: Locator) => waitVisible(l, 20_000);
+const loggedIn = (width = 1440, height = 900) => env.loggedIn(EMAIL, PASSWORD, { width, height });
 
 describe.skipIf(!hasBrowser)('RFM page in a real browser', () => {
   beforeAll(async () => {
-    app = await startTestApp({ listen: true });
-    browser = await launch();
-    const owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
-    const res = await app.patron.http!.inject({ method: 'PUT', url: '/api/settings/store', headers: owner.headers, payload: { currency: 'GBP', timeZone: 'Europe/London' } });
-    expect(res.statusCode).toBe(200);
+    env = await startBrowserTest({ owner: { email: EMAIL, password: PASSWORD } });
+    await env.api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
     let file = UCI_FILE;
     if (!process.env.RFM_E2E_FULL) {
       const lines: string[] = [];
@@ -38,25 +27,13 @@ describe.skipIf(!hasBrowser)('RFM page in a real browser', () => {
       }
       file = tmpFile('uci-quarter.csv', lines.join('\n'));
     }
-    await app.patron.modules.integrations.imports.service.runFile(CLI_ACTOR, file, { kind: 'orders', preset: 'uci', dryRun: false });
+    await env.app.patron.modules.integrations.imports.service.runFile(CLI_ACTOR, file, { kind: 'orders', preset: 'uci', dryRun: false });
   }, 600_000);
 
   afterAll(async () => {
     removeTmpFiles();
-    await browser?.close();
-    await app?.close();
+    await env?.close();
   });
-
-  async function loggedIn(width = 1440, height = 900): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height } });
-    const page = await ctx.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
-    return page;
-  }
 
   it('computes the scores from the page, opens a cell’s customers and follows one to their profile', async () => {
     const page = await loggedIn();
@@ -67,7 +44,7 @@ describe.skipIf(!hasBrowser)('RFM page in a real browser', () => {
     await page.getByRole('button', { name: 'Recompute now' }).first().click();
     await visible(page.getByRole('grid', { name: 'Customers by recency and frequency score' }));
     await visible(page.getByText('RFM scores recomputed'));
-    const scored = await app.patron.modules.rfm.service.overview();
+    const scored = await env.app.patron.modules.rfm.service.overview();
     expect(scored.run!.customers).toBeGreaterThan(900);
     await visible(page.getByText(scored.run!.customers.toLocaleString('en-US'), { exact: true }).first());
     await shot(page, 'rfm-page');
@@ -82,7 +59,7 @@ describe.skipIf(!hasBrowser)('RFM page in a real browser', () => {
     const links = drawer.getByRole('link');
     await expect.poll(() => links.count(), { timeout: 15_000 }).toBeGreaterThan(Math.min(champions.customers, 50) - 1);
     await shot(page, 'rfm-cell-drawer');
-    const top = await app.patron.modules.rfm.service.customers({ r: 5, f: 5 }, 1);
+    const top = await env.app.patron.modules.rfm.service.customers({ r: 5, f: 5 }, 1);
     const first = top.items[0]!;
     await drawer.getByRole('link', { name: first.name }).click();
 
@@ -104,7 +81,7 @@ describe.skipIf(!hasBrowser)('RFM page in a real browser', () => {
 
   it('fits a phone screen', async () => {
     const page = await loggedIn(390, 844);
-    await page.goto(`${app.url}/segments/rfm`);
+    await page.goto(`${env.app.url}/segments/rfm`);
     await visible(page.getByRole('heading', { level: 1, name: 'RFM analysis' }));
     await visible(page.getByRole('grid', { name: 'Customers by recency and frequency score' }));
     await shot(page, 'rfm-phone');

@@ -1,28 +1,14 @@
-import { firstInvoices } from './data.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { hasBrowser } from './browser.ts';
+import { countryCode, firstInvoices, orderBody } from './data.ts';
+import { startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
 // The segment builder in a real browser, on the first invoices of the UCI Online Retail data.
-const COUNTRIES: Record<string, string> = { 'United Kingdom': 'GB', France: 'FR', Australia: 'AU', Netherlands: 'NL', Germany: 'DE', Norway: 'NO', EIRE: 'IE' };
-
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
+let env: BrowserTest;
 const EMAIL = 'mara@shop.test';
 const PASSWORD = 'mara password 1';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
-
-
-
-
-async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const res = await app.patron.http!.inject({ method, url, headers: owner.headers, payload: payload as Record<string, unknown> });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json() as unknown;
-}
 
 /** Picks an option of a Mantine Select (typing into it first when it is searchable). */
 async function pick(page: Page, input: Locator, typed: string | null, option: string | RegExp) {
@@ -33,39 +19,23 @@ async function pick(page: Page, input: Locator, typed: string | null, option: st
 
 describe.skipIf(!hasBrowser)('segment builder in a real browser', () => {
   beforeAll(async () => {
-    app = await startTestApp({ listen: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
-    await api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
-    for (const inv of await firstInvoices(40)) {
-      await api('POST', '/api/orders', {
-        source: 'uci', externalId: inv.number, number: inv.number, currency: 'GBP', placedAt: inv.placedAt,
-        customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com`, country: COUNTRIES[inv.country] ?? 'GB' },
-        lines: inv.lines.map((l) => ({ productExternalId: l.sku, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
-      });
-    }
+    env = await startBrowserTest({ owner: { email: EMAIL, password: PASSWORD } });
+    await env.api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
+    for (const inv of await firstInvoices(40)) await env.api('POST', '/api/orders', orderBody(inv, { country: countryCode(inv.country) }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => env?.close());
 
   it('builds a segment with two conditions, shows the live count and a bad value on its condition, saves it and lists its members', async () => {
     // The oracle: UK customers who spent more than £300 (and, to be a real filter, fewer than all UK customers).
-    const db = app.patron.dbh.db;
+    const db = env.app.patron.dbh.db;
     const count = async (where: ReturnType<typeof sql>) => Number((await sql<{ n: number }>`select count(*)::int as n from customers where merged_into is null and ${where}`.execute(db)).rows[0]!.n);
     const uk = await count(sql`country = 'GB'`);
     const expected = await count(sql`country = 'GB' and total_spent > 30000`);
     expect(expected).toBeGreaterThan(0);
     expect(expected).toBeLessThan(uk);
 
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1400, height: 1000 });
 
     await page.getByRole('link', { name: 'Segments', exact: true }).click();
     await visible(page.getByText('No segments yet'));

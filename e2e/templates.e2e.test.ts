@@ -1,50 +1,25 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { loginAs, startTestApp, type Session, type TestApp } from '../server/src/testing/harness.ts';
-import { hasBrowser, launch } from './browser.ts';
-import { firstInvoices, type Invoice } from './data.ts';
+import { hasBrowser } from './browser.ts';
+import { firstInvoices, orderBody, type Invoice } from './data.ts';
+import { DOCS_SCREENSHOTS, screenshots, startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
 // The template editor in a real browser: a template made from the abandoned-cart starter, previewed on a
 // customer of the real UCI data (her last order and a cart with part of it), a Liquid error shown on its
 // line, fixed, saved as version 2, and a test send that reaches the outbox (no SMTP server is set up).
 // PATRON_SCREENSHOTS=1 saves the pages into docs/screenshots.
-let app: TestApp;
-let browser: Browser;
-let owner: Session;
+let env: BrowserTest;
 let invoice: Invoice;
 const EMAIL = 'tess@shop.test';
 const PASSWORD = 'tess password 1';
-const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 15_000 });
-const SHOTS = process.env.PATRON_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '../docs/screenshots') : undefined;
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function api<T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> {
-  const res = await app.patron.http!.inject({ method, url, headers: owner.headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
-  if (res.statusCode >= 400) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
-  return res.json() as T;
-}
+const shot = screenshots(DOCS_SCREENSHOTS);
 
 describe.skipIf(!hasBrowser)('templates in a real browser', () => {
   beforeAll(async () => {
-    app = await startTestApp({ listen: true, worker: true });
-    browser = await launch();
-    owner = await loginAs(app, 'owner', EMAIL, PASSWORD);
+    env = await startBrowserTest({ worker: true, owner: { email: EMAIL, password: PASSWORD } });
+    const { api } = env;
     await api('PUT', '/api/settings/store', { name: 'Hearth & Home', currency: 'GBP', timeZone: 'Europe/London' });
     const invoices = await firstInvoices(5);
-    for (const inv of invoices) {
-      await api('POST', '/api/orders', {
-        source: 'uci', externalId: inv.number, number: inv.number, currency: 'GBP', placedAt: inv.placedAt,
-        customer: { externalId: inv.customerId, email: `customer${inv.customerId}@example.com`, firstName: `Buyer${inv.customerId}` },
-        lines: inv.lines.map((l) => ({ productExternalId: l.sku, sku: l.sku, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice })),
-      });
-    }
+    for (const inv of invoices) await api('POST', '/api/orders', orderBody(inv, { firstName: `Buyer${inv.customerId}` }));
     invoice = invoices[0]!;
     await api('POST', '/api/carts', {
       source: 'uci', externalId: 'cart-1', status: 'abandoned', currency: 'GBP', checkoutUrl: 'https://hearth.example/checkout/1', checkoutStarted: true,
@@ -53,18 +28,11 @@ describe.skipIf(!hasBrowser)('templates in a real browser', () => {
     });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => env?.close());
 
   it('creates from a starter, previews on a real customer, shows a Liquid error on its line, saves the fix and sends a test to the outbox', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await visible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
+    const { app, api } = env;
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1440, height: 1000 });
 
     await page.getByRole('link', { name: 'Templates', exact: true }).click();
     await visible(page.getByText('No templates yet'));

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import type { Activities, NewActivity } from '../../platform/activities/activities.ts';
+import type { NewActivity } from '../../platform/activities/activities.ts';
 import type { Actor } from '../../platform/audit/audit.ts';
-import type { Db, Tx } from '../../platform/db/db.ts';
-import type { ConsentService } from '../customers/index.ts';
+import type { Tx } from '../../platform/db/db.ts';
 import type { InboundEvent } from './bounces.parse.ts';
 import { engagementRepo, messageProps, type TrackedMessage } from './engagement.repo.ts';
-import type { QueuedMessages } from './preferences.service.ts';
+import { isTestSend, RecipientConsent } from './unsubscribe.ts';
 
 /** Soft bounces in a row (distinct messages, no delivery or open between) that suppress an address. */
 export const SOFT_BOUNCE_LIMIT = 3;
@@ -26,19 +25,7 @@ const PROVIDER_ACTOR = (provider: string): Actor => ({ type: 'system', id: null,
  * bounces (suppression after a hard one or SOFT_BOUNCE_LIMIT soft ones), complaints (suppression and
  * unsubscribe), unsubscribes. Every provider event is applied once.
  */
-export class BounceService {
-  private readonly db: Db;
-  private readonly activities: Activities;
-  private readonly consent: ConsentService;
-  private readonly queued: QueuedMessages;
-
-  constructor(deps: { db: Db; activities: Activities; consent: ConsentService; queued: QueuedMessages }) {
-    this.db = deps.db;
-    this.activities = deps.activities;
-    this.consent = deps.consent;
-    this.queued = deps.queued;
-  }
-
+export class BounceService extends RecipientConsent {
   async apply(events: InboundEvent[]): Promise<ApplyReport> {
     const report: ApplyReport = { applied: 0, duplicates: 0, unmatched: 0 };
     for (const e of events) {
@@ -120,14 +107,13 @@ export class BounceService {
   }
 
   private async unsubscribe(tx: Tx, m: TrackedMessage | undefined, e: InboundEvent, method: 'spam_complaint' | 'webhook', reason: string, activity: (t: NewActivity['type'], p?: Record<string, unknown>) => void): Promise<void> {
-    if (!m?.customer_id || m.to_override || m.purpose === 'test') return;
-    const r = await this.consent.set(tx, {
-      customerId: m.customer_id, channel: 'email', status: 'unsubscribed', method, source: e.provider === 'dsn' ? 'email' : e.provider, actor: PROVIDER_ACTOR(e.provider),
+    if (!m?.customer_id || isTestSend(m)) return;
+    await this.unsubscribeEmail(tx, {
+      customerId: m.customer_id, method, source: e.provider === 'dsn' ? 'email' : e.provider, actor: PROVIDER_ACTOR(e.provider),
       reason, evidence: { messageId: m.id, provider: e.provider, eventId: e.eventId }, occurredAt: e.at,
+    }, () => {
+      if (method === 'webhook') activity('Unsubscribed', { channel: 'email', via: e.provider });
     });
-    if (r.outcome !== 'applied') return;
-    if (method === 'webhook') activity('Unsubscribed', { channel: 'email', via: e.provider });
-    await this.queued.cancel(tx, { customerId: r.customerId, kind: 'marketing', channel: 'email' });
   }
 
   /** An SMS gateway's delivery receipt. `ref` is our message id or the gateway's. */

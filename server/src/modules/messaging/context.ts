@@ -128,23 +128,11 @@ interface CustomerRow {
   sms_consent: string | null;
 }
 
-interface OrderRow {
+/** An order as lastOrders reads it: the template's columns, with the number and time as stored and no items yet. */
+interface OrderRow extends Omit<OrderVars, 'number' | 'placed_at' | 'items'> {
   customer_id: string;
-  id: string;
   number: string | null;
-  external_id: string;
   placed_at: Date;
-  status: string;
-  financial_status: string | null;
-  fulfillment_status: string | null;
-  currency: string;
-  subtotal: number;
-  discount_total: number;
-  shipping_total: number;
-  tax_total: number;
-  total: number;
-  item_count: number;
-  discount_codes: string[];
 }
 
 interface LineRow {

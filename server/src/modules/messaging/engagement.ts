@@ -12,9 +12,10 @@ import { publicRoutes } from './engagement.routes.ts';
 import { TrackingService } from './engagement.service.ts';
 import { inboundRoutes } from './inbound.routes.ts';
 import type { Links } from './links.ts';
-import { PreferencesService, type QueuedMessages } from './preferences.service.ts';
+import { PreferencesService } from './preferences.service.ts';
 import { brandLoader } from './public-http.ts';
 import { SuppressionsService } from './suppressions.service.ts';
+import type { QueuedMessages } from './unsubscribe.ts';
 
 export { MessagingRoi } from './attribution.ts';
 

@@ -1,17 +1,9 @@
-import type { Activities } from '../../platform/activities/activities.ts';
 import type { Actor } from '../../platform/audit/audit.ts';
-import type { Db, Executor, Tx } from '../../platform/db/db.ts';
+import type { Tx } from '../../platform/db/db.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
-import type { ConsentService } from '../customers/index.ts';
 import { engagementRepo, messageProps } from './engagement.repo.ts';
 import { engagementSettings, type Topic } from './engagement.settings.ts';
-import type { Channel, MessageKind } from './messaging.tables.ts';
-
-/** What engagement needs of MessageSender. */
-export interface QueuedMessages {
-  /** Cancels queued messages of a customer; must honour `kind` and `channel` (an email unsubscribe keeps receipts and SMS). */
-  cancel(tx: Executor, where: { customerId: string; kind: MessageKind; channel: Channel }): Promise<number>;
-}
+import { isTestSend, RecipientConsent } from './unsubscribe.ts';
 
 /** Who changes consent through a link in an email: the recipient, not a person of the team. */
 export const RECIPIENT: Actor = { type: 'system', id: null, label: 'recipient (link in an email)' };
@@ -53,19 +45,7 @@ export function maskAddress(a: string | null): string | null {
 }
 
 /** Unsubscribe (one-click and from the page) and the preference centre: topics, pause, resubscribe. */
-export class PreferencesService {
-  private readonly db: Db;
-  private readonly activities: Activities;
-  private readonly consent: ConsentService;
-  private readonly queued: QueuedMessages;
-
-  constructor(deps: { db: Db; activities: Activities; consent: ConsentService; queued: QueuedMessages }) {
-    this.db = deps.db;
-    this.activities = deps.activities;
-    this.consent = deps.consent;
-    this.queued = deps.queued;
-  }
-
+export class PreferencesService extends RecipientConsent {
   /** Unsubscribes the recipient of a message from email marketing (RFC 8058 one-click, the confirm page, the preference centre). */
   async unsubscribe(messageId: string, via: UnsubscribeVia, ev: Evidence): Promise<UnsubscribeOutcome> {
     return this.db.transaction().execute((tx) => this.unsubscribeIn(tx, messageId, via, ev));
@@ -74,20 +54,17 @@ export class PreferencesService {
   private async unsubscribeIn(tx: Tx, messageId: string, via: UnsubscribeVia, ev: Evidence): Promise<UnsubscribeOutcome> {
     const m = await engagementRepo.message(tx, messageId);
     if (!m?.customer_id) return 'gone';
-    if (m.to_override || m.purpose === 'test') return 'test';
+    if (isTestSend(m)) return 'test';
     const at = new Date();
-    const r = await this.consent.set(tx, {
-      customerId: m.customer_id, channel: 'email', status: 'unsubscribed', method: via === 'preference_centre' ? 'preference_centre' : 'unsubscribe_link', source: 'email',
-      actor: RECIPIENT, reason: via === 'preference_centre' ? 'Unsubscribed in the preference centre' : 'Unsubscribed with the link in an email',
-      evidence: { ip: ev.ip, userAgent: ev.userAgent, messageId, via },
-    });
     if (await engagementRepo.markFirst(tx, messageId, 'unsubscribed_at', at)) {
       await engagementRepo.insertEvent(tx, { messageId, customerId: m.customer_id, type: 'unsubscribed', at, data: { via } });
     }
-    if (r.outcome !== 'applied') return 'already';
-    await this.activities.append(tx, [{ customerId: r.customerId, type: 'Unsubscribed', source: 'messaging', occurredAt: at, properties: { ...messageProps(m), channel: 'email', via } }]);
-    await this.queued.cancel(tx, { customerId: r.customerId, kind: 'marketing', channel: 'email' });
-    return 'unsubscribed';
+    const r = await this.unsubscribeEmail(tx, {
+      customerId: m.customer_id, method: via === 'preference_centre' ? 'preference_centre' : 'unsubscribe_link', source: 'email',
+      actor: RECIPIENT, reason: via === 'preference_centre' ? 'Unsubscribed in the preference centre' : 'Unsubscribed with the link in an email',
+      evidence: { ip: ev.ip, userAgent: ev.userAgent, messageId, via },
+    }, (customerId) => this.activities.append(tx, [{ customerId, type: 'Unsubscribed', source: 'messaging', occurredAt: at, properties: { ...messageProps(m), channel: 'email', via } }]));
+    return r.outcome === 'applied' ? 'unsubscribed' : 'already';
   }
 
   /** The preference centre's state for the recipient of a message (null: the message or customer is gone). */
@@ -103,7 +80,7 @@ export class PreferencesService {
     const off = new Set(prefs?.topics_off ?? []);
     const paused = prefs?.paused_until && prefs.paused_until > new Date() ? prefs.paused_until : null;
     return {
-      storeName: store.name, test: !!m.to_override || m.purpose === 'test', address: maskAddress(m.to_override ?? customer.email ?? m.to_address),
+      storeName: store.name, test: isTestSend(m), address: maskAddress(m.to_override ?? customer.email ?? m.to_address),
       status: consent.email.status, topics: topics.map((t) => ({ ...t, on: !off.has(t.key) })), pausedUntil: paused,
     };
   }
@@ -112,7 +89,7 @@ export class PreferencesService {
   async save(messageId: string, form: PreferenceForm, ev: Evidence): Promise<'saved' | UnsubscribeOutcome | 'resubscribed'> {
     const m = await engagementRepo.message(this.db, messageId);
     if (!m?.customer_id) return 'gone';
-    if (m.to_override || m.purpose === 'test') return 'test';
+    if (isTestSend(m)) return 'test';
     const customerId = m.customer_id;
     if (form.action === 'unsubscribe') return this.unsubscribe(messageId, 'preference_centre', ev);
     if (form.action === 'resubscribe') {

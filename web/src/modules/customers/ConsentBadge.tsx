@@ -1,10 +1,12 @@
 import { Badge, Tooltip } from '@mantine/core';
-import { IconMail, IconMessage } from '@tabler/icons-react';
+import { IconMail, IconMessage, IconWorldWww } from '@tabler/icons-react';
 import { absoluteTime, shortDate } from '../../lib/format.ts';
 import type { ConsentChannel, ConsentState } from './api.ts';
 
 export const CHANNEL_LABELS: Record<ConsentChannel, string> = { email: 'Email marketing', sms: 'SMS marketing', tracking: 'Tracking (website)' };
 /** For the middle of a sentence: "email marketing", "SMS marketing". */
+/** One-word channel names for badges and the ledger. */
+export const SHORT_NAMES: Record<ConsentChannel, string> = { email: 'Email', sms: 'SMS', tracking: 'Tracking' };
 export const CHANNEL_NAMES: Record<ConsentChannel, string> = { email: 'email marketing', sms: 'SMS marketing', tracking: 'tracking' };
 export const STATUS_LABELS: Record<ConsentState['status'], string> = { subscribed: 'Subscribed', unsubscribed: 'Unsubscribed', pending: 'Pending', none: 'Not subscribed' };
 export const STATUS_COLORS: Record<ConsentState['status'], string> = { subscribed: 'teal', unsubscribed: 'red', pending: 'yellow', none: 'gray' };
@@ -19,9 +21,9 @@ export function consentText(s: ConsentState): string {
 
 /** One channel's consent as a badge; the full time and source in its tooltip. */
 export function ConsentBadge({ channel, state, withChannel = true }: { channel: ConsentChannel; state: ConsentState; withChannel?: boolean }) {
-  const Icon = channel === 'email' ? IconMail : IconMessage;
+  const Icon = channel === 'email' ? IconMail : channel === 'sms' ? IconMessage : IconWorldWww;
   const text = consentText(state);
-  const label = withChannel ? `${channel === 'email' ? 'Email' : 'SMS'}: ${text}` : text;
+  const label = withChannel ? `${SHORT_NAMES[channel]}: ${text}` : text;
   const tip = state.updatedAt
     ? `${CHANNEL_LABELS[channel]}: ${STATUS_LABELS[state.status].toLowerCase()} since ${absoluteTime(state.updatedAt)}${state.source ? `, from ${state.source}` : ''}`
     : `${CHANNEL_LABELS[channel]}: no consent recorded`;

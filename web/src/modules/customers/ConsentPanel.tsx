@@ -1,12 +1,12 @@
 import { Anchor, Group, Paper, Skeleton, Stack, Text, ThemeIcon, Timeline, Title, Tooltip } from '@mantine/core';
-import { IconMail, IconMessage, IconPencil, IconShieldCheck } from '@tabler/icons-react';
+import { IconMail, IconMessage, IconPencil, IconShieldCheck, IconWorldWww } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { absoluteTime, shortDate } from '../../lib/format.ts';
 import { useConsent } from './api.ts';
 import type { ConsentChannel, ConsentEvent, CustomerDetail } from './api.ts';
-import { CHANNEL_LABELS, CHANNEL_NAMES, ConsentBadge, STATUS_COLORS, STATUS_LABELS } from './ConsentBadge.tsx';
+import { CHANNEL_LABELS, CHANNEL_NAMES, ConsentBadge, SHORT_NAMES, STATUS_COLORS, STATUS_LABELS } from './ConsentBadge.tsx';
 import { ConsentModal } from './ConsentModal.tsx';
 
 const METHOD_LABELS: Record<string, string> = {
@@ -15,7 +15,7 @@ const METHOD_LABELS: Record<string, string> = {
 };
 const SHOWN = 5;
 
-/** Marketing consent per channel, who changed it and why (the ledger), and changing it with a reason. */
+/** Consent per channel (email and SMS marketing, website tracking), who changed it and why (the ledger), and changing it with a reason. */
 export function ConsentPanel({ customer: c, writable }: { customer: CustomerDetail; writable: boolean }) {
   const view = useConsent(c.id);
   const [editing, setEditing] = useState<ConsentChannel | null>(null);
@@ -93,7 +93,7 @@ export function ConsentPanel({ customer: c, writable }: { customer: CustomerDeta
 }
 
 function EventBullet({ e }: { e: ConsentEvent }) {
-  const Icon = e.channel === 'email' ? IconMail : IconMessage;
+  const Icon = e.channel === 'email' ? IconMail : e.channel === 'sms' ? IconMessage : IconWorldWww;
   return (
     <ThemeIcon size={20} radius="xl" variant={e.applied ? 'filled' : 'light'} color={e.applied ? STATUS_COLORS[e.status] : 'gray'}>
       <Icon size={11} />
@@ -104,7 +104,7 @@ function EventBullet({ e }: { e: ConsentEvent }) {
 function EventTitle({ e }: { e: ConsentEvent }) {
   return (
     <Text fz="sm" fw={500} c={e.applied ? undefined : 'dimmed'} td={e.applied ? undefined : 'line-through'}>
-      {e.channel === 'email' ? 'Email' : 'SMS'}: {STATUS_LABELS[e.status].toLowerCase()}
+      {SHORT_NAMES[e.channel]}: {STATUS_LABELS[e.status].toLowerCase()}
       {e.previousStatus && (
         <Text span fz="xs" c="dimmed" fw={400} td="none">
           {' '}

@@ -171,7 +171,7 @@ export function activitySummary(a: Activity): string {
       return join(`Merged another profile into this one${s(p.reason) === 'manual' ? ' by hand' : s(p.reason) ? ` (${s(p.reason)})` : ''}`, moved || undefined);
     }
     case 'Consent Changed': {
-      const channel = s(p.channel) === 'sms' ? 'SMS marketing' : s(p.channel) === 'email' ? 'Email marketing' : undefined;
+      const channel = s(p.channel) === 'sms' ? 'SMS marketing' : s(p.channel) === 'email' ? 'Email marketing' : s(p.channel) === 'tracking' ? 'Website tracking' : undefined;
       const status = s(p.status)?.replace('_', ' ');
       const was = s(p.previousStatus)?.replace('_', ' ');
       if (channel && status) return join(`${channel}: ${status}${was ? ` (was ${was})` : ''}`, s(p.method) === 'merge' ? 'kept from a merged profile' : s(p.source) && `from ${s(p.source)}`);

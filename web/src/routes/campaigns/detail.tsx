@@ -4,10 +4,9 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
+import { DetailStates } from '../../components/DetailStates.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
-import { PageSkeleton } from '../../components/PageSkeleton.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { absoluteTime } from '../../lib/format.ts';
 import { formatInt } from '../../lib/money.ts';
 import { useCampaign, useReport, type Campaign } from '../../modules/messaging/campaigns/api.ts';
@@ -40,13 +39,9 @@ function CampaignDetail() {
   return (
     <>
       <BackLink to="/campaigns" label="Campaigns" />
-      {q.isPending ? (
-        <PageSkeleton />
-      ) : q.isError ? (
-        q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 400) ? <NoSuchCampaign /> : <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-      ) : (
-        <Loaded c={q.data} />
-      )}
+      <DetailStates query={q} notFound={<NoSuchCampaign />}>
+        {(c) => <Loaded c={c} />}
+      </DetailStates>
     </>
   );
 }

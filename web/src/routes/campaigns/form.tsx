@@ -4,11 +4,9 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useRef } from 'react';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
+import { DetailStates, NotFound } from '../../components/DetailStates.tsx';
 import { Empty } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { PageSkeleton } from '../../components/PageSkeleton.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { useCampaign } from '../../modules/messaging/campaigns/api.ts';
 import { CampaignForm } from '../../modules/messaging/campaigns/CampaignForm.tsx';
 import { CAMPAIGN_STATUS } from '../../modules/messaging/campaigns/status.tsx';
@@ -41,43 +39,38 @@ function EditCampaign() {
   return (
     <>
       <BackLink to="/campaigns" label="Campaigns" />
-      {q.isPending ? (
-        <PageSkeleton />
-      ) : q.isError ? (
-        q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 400) ? <NoSuchCampaign /> : <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-      ) : firstStatus.current !== 'draft' ? (
-        <Paper withBorder radius="md">
-          <Empty
-            icon={<IconSend size={24} />}
-            title={`This campaign is ${CAMPAIGN_STATUS[q.data.status].label.toLowerCase()}`}
-            description={q.data.status === 'scheduled' ? 'Unschedule it first (it goes back to draft), then edit it.' : 'Only drafts can be edited. Duplicate it to send a changed version.'}
-            action={
-              <Button variant="default" renderRoot={(p) => <Link to="/campaigns/$id" params={{ id }} {...p} />}>
-                Open the campaign
-              </Button>
-            }
-          />
-        </Paper>
-      ) : (
-        <CampaignForm key={q.data.id} campaign={q.data} />
-      )}
+      <DetailStates query={q} notFound={<NoSuchCampaign />}>
+        {(c) =>
+          firstStatus.current !== 'draft' ? (
+            <Paper withBorder radius="md">
+              <Empty
+                icon={<IconSend size={24} />}
+                title={`This campaign is ${CAMPAIGN_STATUS[c.status].label.toLowerCase()}`}
+                description={c.status === 'scheduled' ? 'Unschedule it first (it goes back to draft), then edit it.' : 'Only drafts can be edited. Duplicate it to send a changed version.'}
+                action={
+                  <Button variant="default" renderRoot={(p) => <Link to="/campaigns/$id" params={{ id }} {...p} />}>
+                    Open the campaign
+                  </Button>
+                }
+              />
+            </Paper>
+          ) : (
+            <CampaignForm key={c.id} campaign={c} />
+          )
+        }
+      </DetailStates>
     </>
   );
 }
 
 export function NoSuchCampaign() {
   return (
-    <Paper withBorder radius="md">
-      <Empty
-        icon={<IconSend size={24} />}
-        title="No such campaign"
-        description="There is no campaign at this address. It may have been deleted, or the link may be mistyped."
-        action={
-          <Button variant="default" renderRoot={(p) => <Link to="/campaigns" {...p} />}>
-            All campaigns
-          </Button>
-        }
-      />
-    </Paper>
+    <NotFound
+      icon={<IconSend size={24} />}
+      title="No such campaign"
+      description="There is no campaign at this address. It may have been deleted, or the link may be mistyped."
+      to="/campaigns"
+      label="All campaigns"
+    />
   );
 }

@@ -1,18 +1,15 @@
-import { Alert, Anchor, Badge, Button, Grid, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Grid, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconArrowMerge, IconGitMerge, IconPencil, IconUserOff } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
-import { Empty } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { PageSkeleton } from '../../components/PageSkeleton.tsx';
+import { DetailStates, NotFound } from '../../components/DetailStates.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { Stat, StatGroup } from '../../components/StatCard.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
-import { ApiError } from '../../lib/api.ts';
 import { absoluteTime, shortDate } from '../../lib/format.ts';
 import { countryName } from '../../lib/geo.ts';
 import { formatInt, formatMoney } from '../../lib/money.ts';
@@ -56,28 +53,20 @@ function Customer360() {
   return (
     <>
       <BackLink to="/customers" search={lastListSearch()} label="Customers" />
-      {customer.isPending ? (
-        <PageSkeleton />
-      ) : customer.isError ? (
-        customer.error instanceof ApiError && (customer.error.status === 404 || customer.error.status === 400) ? (
-          <Paper withBorder radius="md">
-            <Empty
-              icon={<IconUserOff size={24} />}
-              title="No such customer"
-              description="There is no customer at this address. The link may be mistyped, or the profile may have been erased."
-              action={
-                <Button variant="default" renderRoot={(props) => <Link to="/customers" {...props} />}>
-                  All customers
-                </Button>
-              }
-            />
-          </Paper>
-        ) : (
-          <ErrorState error={customer.error} onRetry={() => void customer.refetch()} />
-        )
-      ) : c ? (
-        <Loaded customer={c} />
-      ) : null}
+      <DetailStates
+        query={customer}
+        notFound={
+          <NotFound
+            icon={<IconUserOff size={24} />}
+            title="No such customer"
+            description="There is no customer at this address. The link may be mistyped, or the profile may have been erased."
+            to="/customers"
+            label="All customers"
+          />
+        }
+      >
+        {(data) => <Loaded customer={data} />}
+      </DetailStates>
     </>
   );
 }

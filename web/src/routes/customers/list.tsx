@@ -1,16 +1,13 @@
-import { ActionBar, Anchor, Button, Checkbox, Group, List, Paper, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionBar, Anchor, Button, Checkbox, Group, List, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconApi, IconDownload, IconFilterOff, IconKey, IconTag, IconTagOff, IconUsers } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { TableCard } from '../../components/DataTable.tsx';
 import { Empty } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { ListFooter } from '../../components/ListFooter.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { absoluteTime, plural, relativeTime, shortDate } from '../../lib/format.ts';
@@ -165,13 +162,14 @@ function Customers() {
         </Group>
       )}
 
-      {list.isPending || store.isPending ? (
-        <TableLoadingCard rows={8} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : customers.length === 0 ? (
-        <Paper withBorder radius="md">
-          {filtered ? (
+      <PagedTable
+        query={list}
+        loading={store.isPending}
+        count={customers.length}
+        noun={['customer', 'customers']}
+        minWidth={{ base: 0, sm: 820 }}
+        empty={
+          filtered ? (
             <Empty
               icon={<IconFilterOff size={24} />}
               title="No customers match"
@@ -195,134 +193,121 @@ function Customers() {
             />
           ) : (
             <NoCustomersYet />
-          )}
-        </Paper>
-      ) : (
-        <TableCard
-          minWidth={{ base: 0, sm: 820 }}
-          footer={
-            <ListFooter
-              count={customers.length}
-              noun={['customer', 'customers']}
-              hasMore={list.hasNextPage}
-              loading={list.isFetchingNextPage}
-              onMore={() => void list.fetchNextPage()}
-            />
-          }
-        >
-          <Table.Thead>
-            <Table.Tr>
+          )
+        }
+      >
+        <Table.Thead>
+          <Table.Tr>
+            {writable && (
+              <Table.Th w={40}>
+                <Checkbox
+                  aria-label={allSelected ? 'Unselect all customers shown' : 'Select all customers shown'}
+                  checked={allSelected}
+                  indeterminate={someSelected}
+                  onChange={toggleAll}
+                />
+              </Table.Th>
+            )}
+            <Table.Th>Customer</Table.Th>
+            {!mobile && <Table.Th>Country</Table.Th>}
+            {!mobile && <Table.Th ta="right">Orders</Table.Th>}
+            {!mobile && <Table.Th ta="right">Total spent</Table.Th>}
+            {!mobile && <Table.Th>Last order</Table.Th>}
+            {!mobile && <Table.Th>Tags</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }} aria-busy={list.isPlaceholderData}>
+          {customers.map((c) => (
+            <Table.Tr
+              key={c.id}
+              className={`patron-row-clickable${selected.has(c.id) ? ' patron-row-selected' : ''}`}
+              onClick={() => open(c)}
+            >
               {writable && (
-                <Table.Th w={40}>
-                  <Checkbox
-                    aria-label={allSelected ? 'Unselect all customers shown' : 'Select all customers shown'}
-                    checked={allSelected}
-                    indeterminate={someSelected}
-                    onChange={toggleAll}
-                  />
-                </Table.Th>
-              )}
-              <Table.Th>Customer</Table.Th>
-              {!mobile && <Table.Th>Country</Table.Th>}
-              {!mobile && <Table.Th ta="right">Orders</Table.Th>}
-              {!mobile && <Table.Th ta="right">Total spent</Table.Th>}
-              {!mobile && <Table.Th>Last order</Table.Th>}
-              {!mobile && <Table.Th>Tags</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }} aria-busy={list.isPlaceholderData}>
-            {customers.map((c) => (
-              <Table.Tr
-                key={c.id}
-                className={`patron-row-clickable${selected.has(c.id) ? ' patron-row-selected' : ''}`}
-                onClick={() => open(c)}
-              >
-                {writable && (
-                  <Table.Td onClick={(e) => e.stopPropagation()}>
-                    <Checkbox aria-label={`Select ${c.name}`} checked={selected.has(c.id)} onChange={() => toggle(c)} />
-                  </Table.Td>
-                )}
-                <Table.Td>
-                  <Group gap="sm" wrap="nowrap">
-                    {!mobile && <CustomerAvatar id={c.id} name={c.name} size={34} />}
-                    <Stack gap={0} style={{ minWidth: 0 }}>
-                      <Anchor
-                        renderRoot={(props) => <Link to="/customers/$id" params={{ id: c.id }} {...props} />}
-                        onClick={(e) => e.stopPropagation()}
-                        fz="sm"
-                        fw={500}
-                        className="patron-cell-link"
-                        truncate
-                        maw={mobile ? 260 : 320}
-                      >
-                        {c.name}
-                      </Anchor>
-                      {c.email && c.email !== c.name && (
-                        <Text fz="xs" c="dimmed" truncate maw={mobile ? 260 : 320}>
-                          {c.email}
-                        </Text>
-                      )}
-                      {mobile && (
-                        <>
-                          <Text fz="xs" c="dimmed" className="patron-tabular">
-                            {plural(c.orderCount, 'order')} · {formatMoney(c.totalSpent, c.currency)}
-                            {c.lastOrderAt ? (
-                              <>
-                                {' · last '}
-                                <TimeAgo date={c.lastOrderAt} fz="xs" c="dimmed" />
-                              </>
-                            ) : null}
-                          </Text>
-                          {c.tags.length > 0 && (
-                            <div style={{ marginTop: 4 }}>
-                              <TagBadges tags={c.tags} max={2} />
-                            </div>
-                          )}
-                        </>
-                      )}
-                    </Stack>
-                  </Group>
+                <Table.Td onClick={(e) => e.stopPropagation()}>
+                  <Checkbox aria-label={`Select ${c.name}`} checked={selected.has(c.id)} onChange={() => toggle(c)} />
                 </Table.Td>
-                {!mobile && (
-                  <Table.Td>
-                    <Text fz="sm" c={c.country ? undefined : 'dimmed'} title={c.country ?? undefined} truncate maw={160}>
-                      {countryName(c.country)}
-                    </Text>
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td className="patron-num" fz="sm">
-                    {formatInt(c.orderCount)}
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td className="patron-num" fz="sm">
-                    {formatMoney(c.totalSpent, c.currency)}
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td>
-                    {c.lastOrderAt ? (
-                      <Text fz="sm" title={`${absoluteTime(c.lastOrderAt)} (${relativeTime(c.lastOrderAt)})`} style={{ whiteSpace: 'nowrap' }}>
-                        {shortDate(c.lastOrderAt)}
-                      </Text>
-                    ) : (
-                      <Text fz="sm" c="dimmed">
-                        Never
+              )}
+              <Table.Td>
+                <Group gap="sm" wrap="nowrap">
+                  {!mobile && <CustomerAvatar id={c.id} name={c.name} size={34} />}
+                  <Stack gap={0} style={{ minWidth: 0 }}>
+                    <Anchor
+                      renderRoot={(props) => <Link to="/customers/$id" params={{ id: c.id }} {...props} />}
+                      onClick={(e) => e.stopPropagation()}
+                      fz="sm"
+                      fw={500}
+                      className="patron-cell-link"
+                      truncate
+                      maw={mobile ? 260 : 320}
+                    >
+                      {c.name}
+                    </Anchor>
+                    {c.email && c.email !== c.name && (
+                      <Text fz="xs" c="dimmed" truncate maw={mobile ? 260 : 320}>
+                        {c.email}
                       </Text>
                     )}
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td maw={220}>
-                    <TagBadges tags={c.tags} />
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </TableCard>
-      )}
+                    {mobile && (
+                      <>
+                        <Text fz="xs" c="dimmed" className="patron-tabular">
+                          {plural(c.orderCount, 'order')} · {formatMoney(c.totalSpent, c.currency)}
+                          {c.lastOrderAt ? (
+                            <>
+                              {' · last '}
+                              <TimeAgo date={c.lastOrderAt} fz="xs" c="dimmed" />
+                            </>
+                          ) : null}
+                        </Text>
+                        {c.tags.length > 0 && (
+                          <div style={{ marginTop: 4 }}>
+                            <TagBadges tags={c.tags} max={2} />
+                          </div>
+                        )}
+                      </>
+                    )}
+                  </Stack>
+                </Group>
+              </Table.Td>
+              {!mobile && (
+                <Table.Td>
+                  <Text fz="sm" c={c.country ? undefined : 'dimmed'} title={c.country ?? undefined} truncate maw={160}>
+                    {countryName(c.country)}
+                  </Text>
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td className="patron-num" fz="sm">
+                  {formatInt(c.orderCount)}
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td className="patron-num" fz="sm">
+                  {formatMoney(c.totalSpent, c.currency)}
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td>
+                  {c.lastOrderAt ? (
+                    <Text fz="sm" title={`${absoluteTime(c.lastOrderAt)} (${relativeTime(c.lastOrderAt)})`} style={{ whiteSpace: 'nowrap' }}>
+                      {shortDate(c.lastOrderAt)}
+                    </Text>
+                  ) : (
+                    <Text fz="sm" c="dimmed">
+                      Never
+                    </Text>
+                  )}
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td maw={220}>
+                  <TagBadges tags={c.tags} />
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </PagedTable>
 
       {writable && (
         <ActionBar opened={selected.size > 0} onClose={clearSelection} aria-label="Bulk actions" closeOnEscape>

@@ -1,15 +1,12 @@
-import { Button, Paper } from '@mantine/core';
 import { IconHistory, IconRouteOff, IconUsers } from '@tabler/icons-react';
-import { getRouteApi, Link } from '@tanstack/react-router';
+import { getRouteApi } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
-import { Empty } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
+import { DetailStates, NotFound } from '../../components/DetailStates.tsx';
 import { PageSkeleton } from '../../components/PageSkeleton.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { Stat, StatGroup } from '../../components/StatCard.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { formatInt, formatMoney } from '../../lib/money.ts';
 import { useFlow, type FlowDetail } from '../../modules/messaging/flows/api.ts';
 import { FlowEditor } from '../../modules/messaging/flows/FlowEditor.tsx';
@@ -56,28 +53,13 @@ function FlowDetailPage() {
   return (
     <>
       <BackLink to="/flows" label="Flows" />
-      {q.isPending || lookups.loading ? (
-        <PageSkeleton />
-      ) : q.isError ? (
-        q.error instanceof ApiError && (q.error.status === 404 || q.error.status === 400) ? (
-          <Paper withBorder radius="md">
-            <Empty
-              icon={<IconRouteOff size={24} />}
-              title="No such flow"
-              description="There is no flow at this address. It may have been archived, or the link is mistyped."
-              action={
-                <Button variant="default" renderRoot={(p) => <Link to="/flows" {...p} />}>
-                  All flows
-                </Button>
-              }
-            />
-          </Paper>
-        ) : (
-          <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-        )
-      ) : (
-        <Loaded key={`${q.data.id}`} flow={q.data} lookups={lookups} />
-      )}
+      <DetailStates
+        query={q}
+        loading={lookups.loading}
+        notFound={<NotFound icon={<IconRouteOff size={24} />} title="No such flow" description="There is no flow at this address. It may have been archived, or the link is mistyped." to="/flows" label="All flows" />}
+      >
+        {(flow) => <Loaded key={flow.id} flow={flow} lookups={lookups} />}
+      </DetailStates>
     </>
   );
 }

@@ -1,21 +1,19 @@
-import { Alert, Anchor, Badge, Box, Button, DataList, Grid, Group, Paper, SegmentedControl, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, DataList, Grid, Group, Paper, SegmentedControl, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconCode, IconDeviceDesktop, IconDeviceMobile, IconFileText, IconHistory, IconInbox, IconList, IconRobot } from '@tabler/icons-react';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
+import { DetailStates, NotFound } from '../../components/DetailStates.tsx';
 import { Empty } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { PageSkeleton } from '../../components/PageSkeleton.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { absoluteTime } from '../../lib/format.ts';
+import { CustomerLink } from '../../modules/customers/CustomerLink.tsx';
 import { useMessage } from '../../modules/messaging/messages/api.ts';
 import type { MessageDetail } from '../../modules/messaging/messages/api.ts';
 import { previewHtml } from '../../modules/messaging/messages/preview.ts';
 import { EVENT_INFO, MessageStatusBadge, purposeLabel, statusDetail } from '../../modules/messaging/messages/status.tsx';
-import { useCan } from '../../modules/session/context.tsx';
 
 const route = getRouteApi('/app/messages/$id');
 
@@ -33,28 +31,9 @@ function Message() {
   return (
     <>
       <BackLink to="/messages" label="Outbox" />
-      {message.isPending ? (
-        <PageSkeleton />
-      ) : message.isError ? (
-        message.error instanceof ApiError && (message.error.status === 404 || message.error.status === 400) ? (
-          <Paper withBorder radius="md">
-            <Empty
-              icon={<IconInbox size={24} />}
-              title="No such message"
-              description="There is no message at this address."
-              action={
-                <Button variant="default" renderRoot={(props) => <Link to="/messages" {...props} />}>
-                  Outbox
-                </Button>
-              }
-            />
-          </Paper>
-        ) : (
-          <ErrorState error={message.error} onRetry={() => void message.refetch()} />
-        )
-      ) : (
-        <Loaded m={message.data} />
-      )}
+      <DetailStates query={message} notFound={<NotFound icon={<IconInbox size={24} />} title="No such message" description="There is no message at this address." to="/messages" label="Outbox" />}>
+        {(m) => <Loaded m={m} />}
+      </DetailStates>
     </>
   );
 }
@@ -339,7 +318,6 @@ const Mono = ({ children }: { children: ReactNode }) => (
 );
 
 function Facts({ m }: { m: MessageDetail }) {
-  const can = useCan();
   return (
     <Stack gap="lg">
       <Paper withBorder radius="md" p="md">
@@ -348,15 +326,7 @@ function Facts({ m }: { m: MessageDetail }) {
         </Title>
         {m.customerId ? (
           <Stack gap={2}>
-            {can('customers:read') ? (
-              <Anchor renderRoot={(props) => <Link to="/customers/$id" params={{ id: m.customerId ?? '' }} {...props} />} fz="sm" fw={600}>
-                {m.customerName ?? m.to ?? 'Open the customer'}
-              </Anchor>
-            ) : (
-              <Text fz="sm" fw={600}>
-                {m.customerName ?? m.to ?? 'A customer'}
-              </Text>
-            )}
+            <CustomerLink id={m.customerId} name={m.customerName ?? m.to} />
             {m.customerName && m.to && (
               <Text fz="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                 {m.to}

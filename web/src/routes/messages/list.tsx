@@ -4,14 +4,11 @@ import { IconClick, IconEye, IconFilterOff, IconInbox, IconInfoCircle, IconMail,
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { TableCard } from '../../components/DataTable.tsx';
 import { Empty, NoMatches } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { ListFooter } from '../../components/ListFooter.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { Stat, StatGroup } from '../../components/StatCard.tsx';
-import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { absoluteTime, relativeTime } from '../../lib/format.ts';
@@ -153,13 +150,13 @@ function Outbox() {
           )}
         </Paper>
 
-        {list.isPending ? (
-          <TableLoadingCard rows={8} />
-        ) : list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        ) : messages.length === 0 ? (
-          <Paper withBorder radius="md">
-            {filtered ? (
+        <PagedTable
+          query={list}
+          count={messages.length}
+          noun={['message', 'messages']}
+          minWidth={{ base: 0, sm: 820 }}
+          empty={
+            filtered ? (
               <NoMatches title="No messages match" description="Search looks for part of the recipient’s address or of the subject." onClear={clear} />
             ) : (
               <Empty
@@ -167,28 +164,23 @@ function Outbox() {
                 title="No messages yet"
                 description="Campaigns, flows, test sends and transactional mail appear here as they are queued, with what happened to each."
               />
-            )}
-          </Paper>
-        ) : (
-          <TableCard
-            minWidth={{ base: 0, sm: 820 }}
-            footer={<ListFooter count={messages.length} noun={['message', 'messages']} hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onMore={() => void list.fetchNextPage()} />}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{mobile ? 'Message' : 'Time'}</Table.Th>
-                {!mobile && <Table.Th>Recipient</Table.Th>}
-                {!mobile && <Table.Th>Message</Table.Th>}
-                <Table.Th>Status</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {messages.map((m) => (
-                <Row key={m.id} m={m} mobile={mobile} onOpen={() => void navigate({ to: '/messages/$id', params: { id: m.id } })} />
-              ))}
-            </Table.Tbody>
-          </TableCard>
-        )}
+            )
+          }
+        >
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{mobile ? 'Message' : 'Time'}</Table.Th>
+              {!mobile && <Table.Th>Recipient</Table.Th>}
+              {!mobile && <Table.Th>Message</Table.Th>}
+              <Table.Th>Status</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {messages.map((m) => (
+              <Row key={m.id} m={m} mobile={mobile} onOpen={() => void navigate({ to: '/messages/$id', params: { id: m.id } })} />
+            ))}
+          </Table.Tbody>
+        </PagedTable>
       </Stack>
     </>
   );

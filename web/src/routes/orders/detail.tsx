@@ -1,14 +1,11 @@
-import { Anchor, Badge, Button, DataList, Divider, Grid, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, DataList, Divider, Grid, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconReceiptOff } from '@tabler/icons-react';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
-import { Empty } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { PageSkeleton } from '../../components/PageSkeleton.tsx';
+import { DetailStates, NotFound } from '../../components/DetailStates.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
-import { ApiError } from '../../lib/api.ts';
 import { absoluteTime, shortDate } from '../../lib/format.ts';
 import { countryName } from '../../lib/geo.ts';
 import { formatMoney } from '../../lib/money.ts';
@@ -16,7 +13,7 @@ import { useOrder } from '../../modules/commerce/api.ts';
 import type { OrderDetail } from '../../modules/commerce/api.ts';
 import { OrderBadges, StatusBadge } from '../../modules/commerce/badges.tsx';
 import { OrderLinesTable } from '../../modules/commerce/OrderLines.tsx';
-import { useCan } from '../../modules/session/context.tsx';
+import { CustomerLink } from '../../modules/customers/CustomerLink.tsx';
 
 const route = getRouteApi('/app/orders/$id');
 
@@ -34,28 +31,9 @@ function Order() {
   return (
     <>
       <BackLink to="/orders" label="Orders" />
-      {order.isPending ? (
-        <PageSkeleton />
-      ) : order.isError ? (
-        order.error instanceof ApiError && (order.error.status === 404 || order.error.status === 400) ? (
-          <Paper withBorder radius="md">
-            <Empty
-              icon={<IconReceiptOff size={24} />}
-              title="No such order"
-              description="There is no order at this address."
-              action={
-                <Button variant="default" renderRoot={(props) => <Link to="/orders" {...props} />}>
-                  All orders
-                </Button>
-              }
-            />
-          </Paper>
-        ) : (
-          <ErrorState error={order.error} onRetry={() => void order.refetch()} />
-        )
-      ) : (
-        <Loaded order={order.data} />
-      )}
+      <DetailStates query={order} notFound={<NotFound icon={<IconReceiptOff size={24} />} title="No such order" description="There is no order at this address." to="/orders" label="All orders" />}>
+        {(o) => <Loaded order={o} />}
+      </DetailStates>
     </>
   );
 }
@@ -92,7 +70,6 @@ function addressLines(a: unknown): string[] {
 }
 
 function Loaded({ order: o }: { order: OrderDetail }) {
-  const can = useCan();
   const mobile = useIsMobile();
   const m = (v: number) => formatMoney(v, o.currency);
   const address = addressLines(o.shippingAddress);
@@ -190,15 +167,7 @@ function Loaded({ order: o }: { order: OrderDetail }) {
               </Title>
               {o.customerId ? (
                 <Stack gap={4}>
-                  {can('customers:read') ? (
-                    <Anchor renderRoot={(props) => <Link to="/customers/$id" params={{ id: o.customerId ?? '' }} {...props} />} fz="sm" fw={600}>
-                      {o.customerName ?? o.email ?? 'Open the customer'}
-                    </Anchor>
-                  ) : (
-                    <Text fz="sm" fw={600}>
-                      {o.customerName ?? o.email ?? 'A customer'}
-                    </Text>
-                  )}
+                  <CustomerLink id={o.customerId} name={o.customerName ?? o.email} />
                   {o.customerName && o.email && (
                     <Text fz="sm" c="dimmed">
                       {o.email}

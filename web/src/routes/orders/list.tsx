@@ -4,13 +4,10 @@ import { IconFilterOff, IconReceiptOff, IconSearch } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
-import { TableCard } from '../../components/DataTable.tsx';
 import { Empty, NoMatches } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { ListFooter } from '../../components/ListFooter.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { absoluteTime, plural, shortDate } from '../../lib/format.ts';
 import { formatInt, formatMoney } from '../../lib/money.ts';
@@ -116,123 +113,118 @@ function Orders() {
         )}
       </Paper>
 
-      {list.isPending ? (
-        <TableLoadingCard rows={8} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : orders.length === 0 ? (
-        <Paper withBorder radius="md">
-          {filtered ? (
+      <PagedTable
+        query={list}
+        count={orders.length}
+        noun={['order', 'orders']}
+        minWidth={{ base: 0, sm: 820 }}
+        empty={
+          filtered ? (
             <NoMatches title="No orders match" description="Search finds an order by its exact number (or the start of it) or by the customer’s full email address." onClear={clear} />
           ) : (
             <Empty icon={<IconReceiptOff size={24} />} title="No orders yet" description="Orders arrive from your store connection, an import, or the REST API (POST /api/orders)." />
-          )}
-        </Paper>
-      ) : (
-        <TableCard
-          minWidth={{ base: 0, sm: 820 }}
-          footer={<ListFooter count={orders.length} noun={['order', 'orders']} hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onMore={() => void list.fetchNextPage()} />}
-        >
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Order</Table.Th>
-              {!mobile && <Table.Th>Customer</Table.Th>}
-              {!mobile && <Table.Th>Placed</Table.Th>}
-              {!mobile && <Table.Th>Status</Table.Th>}
-              {!mobile && <Table.Th ta="right">Items</Table.Th>}
-              <Table.Th ta="right">Total</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
-            {orders.map((o) => {
-              const who = o.customerName ?? o.email;
-              return (
-                <Table.Tr key={o.id} className="patron-row-clickable" onClick={() => void navigate({ to: '/orders/$id', params: { id: o.id } })}>
+          )
+        }
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Order</Table.Th>
+            {!mobile && <Table.Th>Customer</Table.Th>}
+            {!mobile && <Table.Th>Placed</Table.Th>}
+            {!mobile && <Table.Th>Status</Table.Th>}
+            {!mobile && <Table.Th ta="right">Items</Table.Th>}
+            <Table.Th ta="right">Total</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
+          {orders.map((o) => {
+            const who = o.customerName ?? o.email;
+            return (
+              <Table.Tr key={o.id} className="patron-row-clickable" onClick={() => void navigate({ to: '/orders/$id', params: { id: o.id } })}>
+                <Table.Td>
+                  <Anchor
+                    renderRoot={(props) => <Link to="/orders/$id" params={{ id: o.id }} {...props} />}
+                    onClick={(e) => e.stopPropagation()}
+                    fz="sm"
+                    fw={500}
+                    className="patron-cell-link"
+                  >
+                    #{o.number ?? o.externalId}
+                  </Anchor>
+                  {mobile && (
+                    <>
+                      {who && (
+                        <Text fz="xs" c="dimmed" truncate maw={220}>
+                          {who}
+                        </Text>
+                      )}
+                      <Text fz="xs" c="dimmed">
+                        {shortDate(o.placedAt)} · {plural(o.itemCount, 'item')}
+                      </Text>
+                      <Box mt={4}>
+                        <OrderBadges status={o.status} financialStatus={o.financialStatus} fulfillmentStatus={o.fulfillmentStatus} />
+                      </Box>
+                    </>
+                  )}
+                </Table.Td>
+                {!mobile && (
+                  <Table.Td maw={240}>
+                    {o.customerId ? (
+                      <Anchor
+                        renderRoot={(props) => <Link to="/customers/$id" params={{ id: o.customerId ?? '' }} {...props} />}
+                        onClick={(e) => e.stopPropagation()}
+                        fz="sm"
+                        c="inherit"
+                        className="patron-cell-link"
+                        truncate
+                        display="block"
+                      >
+                        {who ?? 'Customer'}
+                      </Anchor>
+                    ) : (
+                      <Text fz="sm" c="dimmed">
+                        {who ?? 'Guest'}
+                      </Text>
+                    )}
+                    {o.customerName && o.email && (
+                      <Text fz="xs" c="dimmed" truncate>
+                        {o.email}
+                      </Text>
+                    )}
+                  </Table.Td>
+                )}
+                {!mobile && (
                   <Table.Td>
-                    <Anchor
-                      renderRoot={(props) => <Link to="/orders/$id" params={{ id: o.id }} {...props} />}
-                      onClick={(e) => e.stopPropagation()}
-                      fz="sm"
-                      fw={500}
-                      className="patron-cell-link"
-                    >
-                      #{o.number ?? o.externalId}
-                    </Anchor>
-                    {mobile && (
-                      <>
-                        {who && (
-                          <Text fz="xs" c="dimmed" truncate maw={220}>
-                            {who}
-                          </Text>
-                        )}
-                        <Text fz="xs" c="dimmed">
-                          {shortDate(o.placedAt)} · {plural(o.itemCount, 'item')}
-                        </Text>
-                        <Box mt={4}>
-                          <OrderBadges status={o.status} financialStatus={o.financialStatus} fulfillmentStatus={o.fulfillmentStatus} />
-                        </Box>
-                      </>
-                    )}
-                  </Table.Td>
-                  {!mobile && (
-                    <Table.Td maw={240}>
-                      {o.customerId ? (
-                        <Anchor
-                          renderRoot={(props) => <Link to="/customers/$id" params={{ id: o.customerId ?? '' }} {...props} />}
-                          onClick={(e) => e.stopPropagation()}
-                          fz="sm"
-                          c="inherit"
-                          className="patron-cell-link"
-                          truncate
-                          display="block"
-                        >
-                          {who ?? 'Customer'}
-                        </Anchor>
-                      ) : (
-                        <Text fz="sm" c="dimmed">
-                          {who ?? 'Guest'}
-                        </Text>
-                      )}
-                      {o.customerName && o.email && (
-                        <Text fz="xs" c="dimmed" truncate>
-                          {o.email}
-                        </Text>
-                      )}
-                    </Table.Td>
-                  )}
-                  {!mobile && (
-                    <Table.Td>
-                      <Text fz="sm" title={absoluteTime(o.placedAt)} style={{ whiteSpace: 'nowrap' }}>
-                        {shortDate(o.placedAt)}
-                      </Text>
-                    </Table.Td>
-                  )}
-                  {!mobile && (
-                    <Table.Td>
-                      <OrderBadges status={o.status} financialStatus={o.financialStatus} fulfillmentStatus={o.fulfillmentStatus} />
-                    </Table.Td>
-                  )}
-                  {!mobile && (
-                    <Table.Td className="patron-num" fz="sm">
-                      {formatInt(o.itemCount)}
-                    </Table.Td>
-                  )}
-                  <Table.Td className="patron-num">
-                    <Text fz="sm" fw={500} span td={o.status === 'cancelled' ? 'line-through' : undefined}>
-                      {formatMoney(o.total, o.currency)}
+                    <Text fz="sm" title={absoluteTime(o.placedAt)} style={{ whiteSpace: 'nowrap' }}>
+                      {shortDate(o.placedAt)}
                     </Text>
-                    {o.refundedTotal > 0 && (
-                      <Text fz="xs" c="orange">
-                        −{formatMoney(o.refundedTotal, o.currency)}
-                      </Text>
-                    )}
                   </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </TableCard>
-      )}
+                )}
+                {!mobile && (
+                  <Table.Td>
+                    <OrderBadges status={o.status} financialStatus={o.financialStatus} fulfillmentStatus={o.fulfillmentStatus} />
+                  </Table.Td>
+                )}
+                {!mobile && (
+                  <Table.Td className="patron-num" fz="sm">
+                    {formatInt(o.itemCount)}
+                  </Table.Td>
+                )}
+                <Table.Td className="patron-num">
+                  <Text fz="sm" fw={500} span td={o.status === 'cancelled' ? 'line-through' : undefined}>
+                    {formatMoney(o.total, o.currency)}
+                  </Text>
+                  {o.refundedTotal > 0 && (
+                    <Text fz="xs" c="orange">
+                      −{formatMoney(o.refundedTotal, o.currency)}
+                    </Text>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </PagedTable>
     </>
   );
 }

@@ -4,12 +4,10 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
 import { TableCard } from '../../components/DataTable.tsx';
-import { Empty } from '../../components/Empty.tsx';
+import { DetailStates, NotFound } from '../../components/DetailStates.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
-import { PageSkeleton } from '../../components/PageSkeleton.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { Stat, StatGroup } from '../../components/StatCard.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { absoluteTime, shortDate } from '../../lib/format.ts';
 import { formatInt, formatMoney } from '../../lib/money.ts';
 import { useOrders, useProduct } from '../../modules/commerce/api.ts';
@@ -34,28 +32,9 @@ function Product() {
   return (
     <>
       <BackLink to="/products" label="Products" />
-      {product.isPending ? (
-        <PageSkeleton />
-      ) : product.isError ? (
-        product.error instanceof ApiError && (product.error.status === 404 || product.error.status === 400) ? (
-          <Paper withBorder radius="md">
-            <Empty
-              icon={<IconPackageOff size={24} />}
-              title="No such product"
-              description="There is no product at this address."
-              action={
-                <Button variant="default" renderRoot={(props) => <Link to="/products" {...props} />}>
-                  All products
-                </Button>
-              }
-            />
-          </Paper>
-        ) : (
-          <ErrorState error={product.error} onRetry={() => void product.refetch()} />
-        )
-      ) : (
-        <Loaded product={product.data} />
-      )}
+      <DetailStates query={product} notFound={<NotFound icon={<IconPackageOff size={24} />} title="No such product" description="There is no product at this address." to="/products" label="All products" />}>
+        {(p) => <Loaded product={p} />}
+      </DetailStates>
     </>
   );
 }

@@ -4,13 +4,10 @@ import { IconPackageOff, IconSearch } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
-import { TableCard } from '../../components/DataTable.tsx';
 import { Empty, NoMatches } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { ListFooter } from '../../components/ListFooter.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { formatMoney } from '../../lib/money.ts';
 import { useProducts } from '../../modules/commerce/api.ts';
@@ -77,13 +74,13 @@ function Products() {
         </Group>
       </Paper>
 
-      {list.isPending ? (
-        <TableLoadingCard rows={8} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : products.length === 0 ? (
-        <Paper withBorder radius="md">
-          {filtered ? (
+      <PagedTable
+        query={list}
+        count={products.length}
+        noun={['product', 'products']}
+        minWidth={{ base: 0, sm: 760 }}
+        empty={
+          filtered ? (
             <NoMatches title="No products match" description="Search looks for words in the title, or an exact SKU or external id." onClear={clear} clearLabel="Clear search" />
           ) : (
             <Empty
@@ -91,97 +88,92 @@ function Products() {
               title="No products yet"
               description="Products arrive with your store connection or an import, and are created from order lines when an order names a product the catalogue does not have yet."
             />
-          )}
-        </Paper>
-      ) : (
-        <TableCard
-          minWidth={{ base: 0, sm: 760 }}
-          footer={<ListFooter count={products.length} noun={['product', 'products']} hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onMore={() => void list.fetchNextPage()} />}
-        >
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Product</Table.Th>
-              {!mobile && <Table.Th>SKU</Table.Th>}
-              {!mobile && <Table.Th>Categories</Table.Th>}
-              {!mobile && <Table.Th>Status</Table.Th>}
-              <Table.Th ta="right">Price</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
-            {products.map((p) => (
-              <Table.Tr key={p.id} className="patron-row-clickable" onClick={() => void navigate({ to: '/products/$id', params: { id: p.id } })}>
-                <Table.Td>
-                  <Group gap="sm" wrap="nowrap">
-                    <ProductThumb url={p.imageUrl} title={p.title} size={mobile ? 32 : 40} />
-                    <div style={{ minWidth: 0 }}>
-                      <Anchor
-                        renderRoot={(props) => <Link to="/products/$id" params={{ id: p.id }} {...props} />}
-                        onClick={(e) => e.stopPropagation()}
-                        fz="sm"
-                        fw={500}
-                        className="patron-cell-link"
-                        lineClamp={2}
-                      >
-                        {p.title}
-                      </Anchor>
-                      {(mobile || p.vendor) && (
-                        <Text fz="xs" c="dimmed" truncate maw={320}>
-                          {[mobile ? p.sku : null, p.vendor].filter(Boolean).join(' · ')}
-                        </Text>
-                      )}
-                    </div>
-                  </Group>
-                </Table.Td>
-                {!mobile && (
-                  <Table.Td>
-                    <Text fz="xs" ff="monospace" c={p.sku ? undefined : 'dimmed'}>
-                      {p.sku ?? '—'}
-                    </Text>
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td maw={240}>
-                    {p.categories.length ? (
-                      <Group gap={4}>
-                        {p.categories.slice(0, 3).map((c) => (
-                          <Badge
-                            key={c}
-                            size="sm"
-                            variant="light"
-                            color="gray"
-                            renderRoot={(props) => <Link to="/products" search={{ category: c }} {...props} />}
-                            onClick={(e) => e.stopPropagation()}
-                            style={{ cursor: 'pointer' }}
-                          >
-                            {c}
-                          </Badge>
-                        ))}
-                        {p.categories.length > 3 && (
-                          <Text fz="xs" c="dimmed">
-                            +{p.categories.length - 3}
-                          </Text>
-                        )}
-                      </Group>
-                    ) : (
-                      <Text fz="sm" c="dimmed">
-                        —
+          )
+        }
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Product</Table.Th>
+            {!mobile && <Table.Th>SKU</Table.Th>}
+            {!mobile && <Table.Th>Categories</Table.Th>}
+            {!mobile && <Table.Th>Status</Table.Th>}
+            <Table.Th ta="right">Price</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
+          {products.map((p) => (
+            <Table.Tr key={p.id} className="patron-row-clickable" onClick={() => void navigate({ to: '/products/$id', params: { id: p.id } })}>
+              <Table.Td>
+                <Group gap="sm" wrap="nowrap">
+                  <ProductThumb url={p.imageUrl} title={p.title} size={mobile ? 32 : 40} />
+                  <div style={{ minWidth: 0 }}>
+                    <Anchor
+                      renderRoot={(props) => <Link to="/products/$id" params={{ id: p.id }} {...props} />}
+                      onClick={(e) => e.stopPropagation()}
+                      fz="sm"
+                      fw={500}
+                      className="patron-cell-link"
+                      lineClamp={2}
+                    >
+                      {p.title}
+                    </Anchor>
+                    {(mobile || p.vendor) && (
+                      <Text fz="xs" c="dimmed" truncate maw={320}>
+                        {[mobile ? p.sku : null, p.vendor].filter(Boolean).join(' · ')}
                       </Text>
                     )}
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td>
-                    <StatusBadge status={p.status} variant="dot" />
-                  </Table.Td>
-                )}
-                <Table.Td className="patron-num" fz="sm">
-                  {p.price === null ? '—' : formatMoney(p.price, p.currency ?? store.data?.currency)}
+                  </div>
+                </Group>
+              </Table.Td>
+              {!mobile && (
+                <Table.Td>
+                  <Text fz="xs" ff="monospace" c={p.sku ? undefined : 'dimmed'}>
+                    {p.sku ?? '—'}
+                  </Text>
                 </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </TableCard>
-      )}
+              )}
+              {!mobile && (
+                <Table.Td maw={240}>
+                  {p.categories.length ? (
+                    <Group gap={4}>
+                      {p.categories.slice(0, 3).map((c) => (
+                        <Badge
+                          key={c}
+                          size="sm"
+                          variant="light"
+                          color="gray"
+                          renderRoot={(props) => <Link to="/products" search={{ category: c }} {...props} />}
+                          onClick={(e) => e.stopPropagation()}
+                          style={{ cursor: 'pointer' }}
+                        >
+                          {c}
+                        </Badge>
+                      ))}
+                      {p.categories.length > 3 && (
+                        <Text fz="xs" c="dimmed">
+                          +{p.categories.length - 3}
+                        </Text>
+                      )}
+                    </Group>
+                  ) : (
+                    <Text fz="sm" c="dimmed">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td>
+                  <StatusBadge status={p.status} variant="dot" />
+                </Table.Td>
+              )}
+              <Table.Td className="patron-num" fz="sm">
+                {p.price === null ? '—' : formatMoney(p.price, p.currency ?? store.data?.currency)}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </PagedTable>
     </>
   );
 }

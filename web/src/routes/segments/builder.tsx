@@ -1,13 +1,11 @@
-import { Button, Paper } from '@mantine/core';
 import { IconUsersGroup } from '@tabler/icons-react';
-import { getRouteApi, Link } from '@tanstack/react-router';
+import { getRouteApi } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
-import { Empty } from '../../components/Empty.tsx';
+import { isNotFound, NotFound } from '../../components/DetailStates.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { PageSkeleton } from '../../components/PageSkeleton.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { useSegment, useSegmentCatalogue } from '../../modules/segments/api.ts';
 import { SegmentForm } from '../../modules/segments/SegmentForm.tsx';
 
@@ -41,7 +39,7 @@ function EditSegment() {
       <BackLink to="/segments" label="Segments" />
       {seg.isPending || cat.isPending ? (
         <PageSkeleton />
-      ) : failed instanceof ApiError && (failed.status === 404 || failed.status === 400) ? (
+      ) : isNotFound(failed) ? (
         <NoSuchSegment />
       ) : failed || !seg.data || !cat.data ? (
         <ErrorState error={failed} onRetry={() => void Promise.all([seg.refetch(), cat.refetch()])} />
@@ -55,17 +53,12 @@ function EditSegment() {
 
 export function NoSuchSegment() {
   return (
-    <Paper withBorder radius="md">
-      <Empty
-        icon={<IconUsersGroup size={24} />}
-        title="No such segment"
-        description="There is no segment at this address. It may have been deleted, or the link may be mistyped."
-        action={
-          <Button variant="default" renderRoot={(p) => <Link to="/segments" {...p} />}>
-            All segments
-          </Button>
-        }
-      />
-    </Paper>
+    <NotFound
+      icon={<IconUsersGroup size={24} />}
+      title="No such segment"
+      description="There is no segment at this address. It may have been deleted, or the link may be mistyped."
+      to="/segments"
+      label="All segments"
+    />
   );
 }

@@ -6,13 +6,11 @@ import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { BackLink } from '../../components/BackLink.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
+import { DetailStates } from '../../components/DetailStates.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
-import { PageSkeleton } from '../../components/PageSkeleton.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { Stat, StatGroup } from '../../components/StatCard.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { absoluteTime } from '../../lib/format.ts';
 import { formatInt } from '../../lib/money.ts';
 import { membersCsvUrl, useDeleteSegment, useDuplicateSegment, useHistory, useRefreshSegment, useSegment, useSegmentCatalogue, type Segment } from '../../modules/segments/api.ts';
@@ -46,13 +44,9 @@ function SegmentDetail() {
   return (
     <>
       <BackLink to="/segments" label="Segments" />
-      {seg.isPending ? (
-        <PageSkeleton />
-      ) : seg.isError ? (
-        seg.error instanceof ApiError && (seg.error.status === 404 || seg.error.status === 400) ? <NoSuchSegment /> : <ErrorState error={seg.error} onRetry={() => void seg.refetch()} />
-      ) : (
-        <Loaded segment={seg.data} />
-      )}
+      <DetailStates query={seg} notFound={<NoSuchSegment />}>
+        {(s) => <Loaded segment={s} />}
+      </DetailStates>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import '@mantine/charts/styles.css';
 import { Sparkline } from '@mantine/charts';
-import { ActionIcon, Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconCopy, IconDots, IconExternalLink, IconPencil, IconPlus, IconTrash, IconUsersGroup } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconCopy, IconExternalLink, IconPencil, IconPlus, IconTrash, IconUsersGroup } from '@tabler/icons-react';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
@@ -9,6 +9,7 @@ import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { TableCard } from '../../components/DataTable.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
+import { RowMenu } from '../../components/RowMenu.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
@@ -149,40 +150,33 @@ function Segments() {
                   </Table.Td>
                 )}
                 <Table.Td onClick={(e) => e.stopPropagation()}>
-                  <Menu position="bottom-end" withinPortal>
-                    <Menu.Target>
-                      <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${s.name}`}>
-                        <IconDots size={18} />
-                      </ActionIcon>
-                    </Menu.Target>
-                    <Menu.Dropdown>
-                      <Menu.Item leftSection={<IconExternalLink size={14} />} onClick={() => open(s)}>
-                        Open
-                      </Menu.Item>
-                      {writable && (
-                        <>
-                          <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => void navigate({ to: '/segments/$id/edit', params: { id: s.id } })}>
-                            Edit
-                          </Menu.Item>
-                          <Menu.Item
-                            leftSection={<IconCopy size={14} />}
-                            onClick={() =>
-                              duplicate.mutate(s.id, {
-                                onSuccess: (copy) => notifySuccess(`Created “${copy.name}”.`),
-                                onError: (e) => notifyError(e, 'Could not duplicate'),
-                              })
-                            }
-                          >
-                            Duplicate
-                          </Menu.Item>
-                          <Menu.Divider />
-                          <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => setDeleting(s)}>
-                            Delete…
-                          </Menu.Item>
-                        </>
-                      )}
-                    </Menu.Dropdown>
-                  </Menu>
+                  <RowMenu label={`Actions for ${s.name}`}>
+                    <Menu.Item leftSection={<IconExternalLink size={14} />} onClick={() => open(s)}>
+                      Open
+                    </Menu.Item>
+                    {writable && (
+                      <>
+                        <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => void navigate({ to: '/segments/$id/edit', params: { id: s.id } })}>
+                          Edit
+                        </Menu.Item>
+                        <Menu.Item
+                          leftSection={<IconCopy size={14} />}
+                          onClick={() =>
+                            duplicate.mutate(s.id, {
+                              onSuccess: (copy) => notifySuccess(`Created “${copy.name}”.`),
+                              onError: (e) => notifyError(e, 'Could not duplicate'),
+                            })
+                          }
+                        >
+                          Duplicate
+                        </Menu.Item>
+                        <Menu.Divider />
+                        <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => setDeleting(s)}>
+                          Delete…
+                        </Menu.Item>
+                      </>
+                    )}
+                  </RowMenu>
                 </Table.Td>
               </Table.Tr>
             ))}

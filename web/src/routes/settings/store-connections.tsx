@@ -4,7 +4,7 @@ import {
   ActionIcon, Alert, Anchor, Badge, Button, Code, Collapse, Divider, Group, List, Menu, Modal, Paper, PasswordInput, SegmentedControl, Select, Stack, Table, Text, TextInput,
   Title, Tooltip,
 } from '@mantine/core';
-import { IconAlertCircle, IconChevronDown, IconChevronRight, IconDots, IconPencil, IconPlugConnected, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconAlertCircle, IconChevronDown, IconChevronRight, IconPencil, IconPlugConnected, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
@@ -13,6 +13,7 @@ import { TableCard } from '../../components/DataTable.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { ListFooter } from '../../components/ListFooter.tsx';
+import { RowMenu } from '../../components/RowMenu.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
@@ -201,21 +202,14 @@ function ConnectionCard({ connection: c, writable }: { connection: StoreConnecti
             </Text>
           </Stack>
           {writable && (
-            <Menu position="bottom-end" withinPortal shadow="md">
-              <Menu.Target>
-                <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${c.name}`}>
-                  <IconDots size={18} />
-                </ActionIcon>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
-                  Edit or rotate secret
-                </Menu.Item>
-                <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(true)}>
-                  Disconnect
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
+            <RowMenu label={`Actions for ${c.name}`}>
+              <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+                Edit or rotate secret
+              </Menu.Item>
+              <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(true)}>
+                Disconnect
+              </Menu.Item>
+            </RowMenu>
           )}
         </Group>
         {c.platform === 'bigcommerce' && !c.api && (

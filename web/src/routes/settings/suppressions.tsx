@@ -5,15 +5,12 @@ import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { TableCard } from '../../components/DataTable.tsx';
 import { Empty, NoMatches } from '../../components/Empty.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { ListFooter } from '../../components/ListFooter.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { Stat, StatGroup } from '../../components/StatCard.tsx';
-import { TableLoadingCard } from '../../components/TableSkeleton.tsx';
 import { TimeAgo } from '../../components/TimeAgo.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { AddSuppressionModal } from '../../modules/messaging/engagement/AddSuppressionModal.tsx';
@@ -88,13 +85,14 @@ function Suppressions() {
         </Group>
       </Paper>
 
-      {list.isPending ? (
-        <TableLoadingCard rows={6} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : items.length === 0 ? (
-        <Paper withBorder radius="md">
-          {filtered ? (
+      <PagedTable
+        query={list}
+        count={items.length}
+        noun={['address', 'addresses']}
+        rows={6}
+        minWidth={{ base: 0, md: 860 }}
+        empty={
+          filtered ? (
             <NoMatches title="No address matches" description="Search looks in the addresses; the reason and channel narrow it further." onClear={clear} />
           ) : (
             <Empty
@@ -103,84 +101,79 @@ function Suppressions() {
               description="Addresses land here when a message bounces for good, when someone marks it as spam, or when you add one. Set up bounce reports below so Patron hears about them."
               action={writable && <Button variant="default" leftSection={<IconPlus size={16} />} onClick={add.open}>Add address</Button>}
             />
-          )}
-        </Paper>
-      ) : (
-        <TableCard
-          minWidth={{ base: 0, md: 860 }}
-          footer={<ListFooter count={items.length} noun={['address', 'addresses']} hasMore={Boolean(list.hasNextPage)} loading={list.isFetchingNextPage} onMore={() => void list.fetchNextPage()} />}
-        >
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Address</Table.Th>
-              {!mobile && <Table.Th>Reason</Table.Th>}
-              {!mobile && <Table.Th>Detail</Table.Th>}
-              {!mobile && <Table.Th>Source</Table.Th>}
-              {!mobile && <Table.Th>Added</Table.Th>}
+          )
+        }
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Address</Table.Th>
+            {!mobile && <Table.Th>Reason</Table.Th>}
+            {!mobile && <Table.Th>Detail</Table.Th>}
+            {!mobile && <Table.Th>Source</Table.Th>}
+            {!mobile && <Table.Th>Added</Table.Th>}
+            {writable && (
+              <Table.Th w={48}>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            )}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((s) => (
+            <Table.Tr key={`${s.channel}:${s.address}`}>
+              <Table.Td maw={320}>
+                <Group gap={6} wrap="nowrap">
+                  <Text fz="sm" fw={500} truncate title={s.address} ff={s.channel === 'sms' ? 'monospace' : undefined}>
+                    {s.address}
+                  </Text>
+                  {s.channel === 'sms' && <Badge size="xs" variant="outline" color="gray">SMS</Badge>}
+                </Group>
+                {s.customerId ? (
+                  <Anchor renderRoot={(p) => <Link to="/customers/$id" params={{ id: s.customerId! }} {...p} />} fz="xs" className="patron-cell-link">
+                    {s.customerName ?? 'Customer profile'}
+                  </Anchor>
+                ) : null}
+                {mobile && (
+                  <Group gap={6} mt={4} wrap="nowrap">
+                    <Badge size="sm" variant="light" color={REASON_COLORS[s.reason]}>{REASON_LABELS[s.reason]}</Badge>
+                    <TimeAgo date={s.createdAt} fz="xs" c="dimmed" />
+                  </Group>
+                )}
+              </Table.Td>
+              {!mobile && (
+                <Table.Td>
+                  <Badge variant="light" color={REASON_COLORS[s.reason]}>{REASON_LABELS[s.reason]}</Badge>
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td maw={320}>
+                  <Text fz="sm" c="dimmed" truncate title={s.detail ?? undefined}>{s.detail ?? '—'}</Text>
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td>
+                  <Text fz="sm">{SOURCE_LABELS[s.source] ?? s.source}</Text>
+                  {(s.source === 'ui' || s.source === 'api') && <Text fz="xs" c="dimmed" truncate maw={200} title={s.createdBy}>{s.createdBy}</Text>}
+                </Table.Td>
+              )}
+              {!mobile && (
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <TimeAgo date={s.createdAt} fz="sm" />
+                </Table.Td>
+              )}
               {writable && (
-                <Table.Th w={48}>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
+                <Table.Td>
+                  <Tooltip label="Remove from the list" withArrow>
+                    <ActionIcon variant="subtle" color="gray" onClick={() => setToRemove(s)} aria-label={`Remove ${s.address}`}>
+                      <IconTrash size={16} />
+                    </ActionIcon>
+                  </Tooltip>
+                </Table.Td>
               )}
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((s) => (
-              <Table.Tr key={`${s.channel}:${s.address}`}>
-                <Table.Td maw={320}>
-                  <Group gap={6} wrap="nowrap">
-                    <Text fz="sm" fw={500} truncate title={s.address} ff={s.channel === 'sms' ? 'monospace' : undefined}>
-                      {s.address}
-                    </Text>
-                    {s.channel === 'sms' && <Badge size="xs" variant="outline" color="gray">SMS</Badge>}
-                  </Group>
-                  {s.customerId ? (
-                    <Anchor renderRoot={(p) => <Link to="/customers/$id" params={{ id: s.customerId! }} {...p} />} fz="xs" className="patron-cell-link">
-                      {s.customerName ?? 'Customer profile'}
-                    </Anchor>
-                  ) : null}
-                  {mobile && (
-                    <Group gap={6} mt={4} wrap="nowrap">
-                      <Badge size="sm" variant="light" color={REASON_COLORS[s.reason]}>{REASON_LABELS[s.reason]}</Badge>
-                      <TimeAgo date={s.createdAt} fz="xs" c="dimmed" />
-                    </Group>
-                  )}
-                </Table.Td>
-                {!mobile && (
-                  <Table.Td>
-                    <Badge variant="light" color={REASON_COLORS[s.reason]}>{REASON_LABELS[s.reason]}</Badge>
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td maw={320}>
-                    <Text fz="sm" c="dimmed" truncate title={s.detail ?? undefined}>{s.detail ?? '—'}</Text>
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td>
-                    <Text fz="sm">{SOURCE_LABELS[s.source] ?? s.source}</Text>
-                    {(s.source === 'ui' || s.source === 'api') && <Text fz="xs" c="dimmed" truncate maw={200} title={s.createdBy}>{s.createdBy}</Text>}
-                  </Table.Td>
-                )}
-                {!mobile && (
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <TimeAgo date={s.createdAt} fz="sm" />
-                  </Table.Td>
-                )}
-                {writable && (
-                  <Table.Td>
-                    <Tooltip label="Remove from the list" withArrow>
-                      <ActionIcon variant="subtle" color="gray" onClick={() => setToRemove(s)} aria-label={`Remove ${s.address}`}>
-                        <IconTrash size={16} />
-                      </ActionIcon>
-                    </Tooltip>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </TableCard>
-      )}
+          ))}
+        </Table.Tbody>
+      </PagedTable>
 
       {writable && <BounceSourcesCard />}
 

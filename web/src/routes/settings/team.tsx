@@ -1,13 +1,14 @@
-import { ActionIcon, Avatar, Badge, Button, Group, Menu, Modal, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Avatar, Badge, Button, Group, Menu, Modal, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { CopyField } from '../../components/CopyField.tsx';
 import { useDisclosure } from '@mantine/hooks';
-import { IconDots, IconLink, IconMailOff, IconPlayerPlay, IconUserOff, IconUserPlus, IconUsersGroup } from '@tabler/icons-react';
+import { IconLink, IconMailOff, IconPlayerPlay, IconUserOff, IconUserPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { TableCard } from '../../components/DataTable.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
+import { RowMenu } from '../../components/RowMenu.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
@@ -179,7 +180,7 @@ function Team() {
         </Table.Td>
         {writable && (
           <Table.Td w={52}>
-            <RowMenu
+            <MemberMenu
               user={u}
               self={self}
               ownerLocked={ownerLocked}
@@ -287,7 +288,7 @@ function TeamHead({ writable }: { writable: boolean }) {
   );
 }
 
-function RowMenu({ user, self, ownerLocked, onStatus, onReissue, onWithdraw }: {
+function MemberMenu({ user, self, ownerLocked, onStatus, onReissue, onWithdraw }: {
   user: WireUser;
   self: boolean;
   ownerLocked: boolean;
@@ -298,40 +299,33 @@ function RowMenu({ user, self, ownerLocked, onStatus, onReissue, onWithdraw }: {
   const name = user.name || user.email;
   const reason = self ? 'You can’t deactivate yourself' : ownerLocked ? 'Only owners can change owners' : null;
   return (
-    <Menu position="bottom-end" withinPortal shadow="md" width={230}>
-      <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${name}`}>
-          <IconDots size={18} />
-        </ActionIcon>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {user.status === 'invited' && (
-          <>
-            <Menu.Item leftSection={<IconLink size={16} />} onClick={onReissue} disabled={ownerLocked}>
-              New invite link
-            </Menu.Item>
-            <Menu.Item color="red" leftSection={<IconMailOff size={16} />} onClick={onWithdraw} disabled={ownerLocked}>
-              Withdraw invite
-            </Menu.Item>
-            <Menu.Divider />
-          </>
-        )}
-        {user.status === 'deactivated' ? (
-          <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() => onStatus('active')} disabled={ownerLocked}>
-            Reactivate
+    <RowMenu label={`Actions for ${name}`} width={230}>
+      {user.status === 'invited' && (
+        <>
+          <Menu.Item leftSection={<IconLink size={16} />} onClick={onReissue} disabled={ownerLocked}>
+            New invite link
           </Menu.Item>
-        ) : (
-          <Menu.Item color="red" leftSection={<IconUserOff size={16} />} onClick={() => onStatus('deactivated')} disabled={Boolean(reason)}>
-            Deactivate
+          <Menu.Item color="red" leftSection={<IconMailOff size={16} />} onClick={onWithdraw} disabled={ownerLocked}>
+            Withdraw invite
           </Menu.Item>
-        )}
-        {reason && user.status !== 'deactivated' && (
-          <Text fz="xs" c="dimmed" px="sm" py={4}>
-            {reason}.
-          </Text>
-        )}
-      </Menu.Dropdown>
-    </Menu>
+          <Menu.Divider />
+        </>
+      )}
+      {user.status === 'deactivated' ? (
+        <Menu.Item leftSection={<IconPlayerPlay size={16} />} onClick={() => onStatus('active')} disabled={ownerLocked}>
+          Reactivate
+        </Menu.Item>
+      ) : (
+        <Menu.Item color="red" leftSection={<IconUserOff size={16} />} onClick={() => onStatus('deactivated')} disabled={Boolean(reason)}>
+          Deactivate
+        </Menu.Item>
+      )}
+      {reason && user.status !== 'deactivated' && (
+        <Text fz="xs" c="dimmed" px="sm" py={4}>
+          {reason}.
+        </Text>
+      )}
+    </RowMenu>
   );
 }
 

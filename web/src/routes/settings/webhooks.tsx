@@ -1,7 +1,7 @@
 import { QueryStates } from '../../components/QueryStates.tsx';
 import { FormModal } from '../../components/FormModal.tsx';
-import { ActionIcon, Alert, Badge, Button, Code, Collapse, Group, Menu, Modal, Paper, Stack, Switch, Table, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
-import { IconAlertCircle, IconChevronDown, IconChevronRight, IconDots, IconPencil, IconPlus, IconSend, IconTrash, IconWebhook } from '@tabler/icons-react';
+import { Alert, Badge, Button, Code, Collapse, Group, Menu, Modal, Paper, Stack, Switch, Table, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconAlertCircle, IconChevronDown, IconChevronRight, IconPencil, IconPlus, IconSend, IconTrash, IconWebhook } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
@@ -10,6 +10,7 @@ import { TableCard } from '../../components/DataTable.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
 import { ListFooter } from '../../components/ListFooter.tsx';
+import { RowMenu } from '../../components/RowMenu.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
@@ -194,24 +195,17 @@ function SubscriptionCard({ sub: s, writable, onEdit }: { sub: Subscription; wri
               />
             )}
             {writable && (
-              <Menu position="bottom-end" withinPortal shadow="md">
-                <Menu.Target>
-                  <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${s.url}`}>
-                    <IconDots size={18} />
-                  </ActionIcon>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Item leftSection={<IconSend size={16} />} onClick={onTest} disabled={test.isPending}>
-                    Send a test event
-                  </Menu.Item>
-                  <Menu.Item leftSection={<IconPencil size={16} />} onClick={onEdit}>
-                    Edit
-                  </Menu.Item>
-                  <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(true)}>
-                    Delete
-                  </Menu.Item>
-                </Menu.Dropdown>
-              </Menu>
+              <RowMenu label={`Actions for ${s.url}`}>
+                <Menu.Item leftSection={<IconSend size={16} />} onClick={onTest} disabled={test.isPending}>
+                  Send a test event
+                </Menu.Item>
+                <Menu.Item leftSection={<IconPencil size={16} />} onClick={onEdit}>
+                  Edit
+                </Menu.Item>
+                <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(true)}>
+                  Delete
+                </Menu.Item>
+              </RowMenu>
             )}
           </Group>
         </Group>

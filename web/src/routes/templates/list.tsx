@@ -1,10 +1,11 @@
-import { ActionIcon, Anchor, Button, Group, Menu, Paper, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
-import { IconArchive, IconArchiveOff, IconCopy, IconDots, IconExternalLink, IconPlus, IconSearch, IconTemplate } from '@tabler/icons-react';
+import { Anchor, Button, Group, Menu, Paper, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { IconArchive, IconArchiveOff, IconCopy, IconExternalLink, IconPlus, IconSearch, IconTemplate } from '@tabler/icons-react';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState, type ReactNode } from 'react';
 import { TableCard } from '../../components/DataTable.tsx';
 import { Empty, NoMatches } from '../../components/Empty.tsx';
 import { ErrorState } from '../../components/ErrorState.tsx';
+import { RowMenu } from '../../components/RowMenu.tsx';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
@@ -131,28 +132,21 @@ function Templates() {
                   </Table.Td>
                 )}
                 <Table.Td onClick={(e) => e.stopPropagation()}>
-                  <Menu position="bottom-end" withinPortal>
-                    <Menu.Target>
-                      <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${t.name}`}>
-                        <IconDots size={18} />
-                      </ActionIcon>
-                    </Menu.Target>
-                    <Menu.Dropdown>
-                      <Menu.Item leftSection={<IconExternalLink size={14} />} onClick={() => open(t)}>
-                        Open
-                      </Menu.Item>
-                      {writable && (
-                        <>
-                          <Menu.Item leftSection={<IconCopy size={14} />} onClick={() => run(t, 'duplicate')}>
-                            Duplicate
-                          </Menu.Item>
-                          <Menu.Item leftSection={archived ? <IconArchiveOff size={14} /> : <IconArchive size={14} />} onClick={() => run(t, archived ? 'unarchive' : 'archive')}>
-                            {archived ? 'Restore' : 'Archive'}
-                          </Menu.Item>
-                        </>
-                      )}
-                    </Menu.Dropdown>
-                  </Menu>
+                  <RowMenu label={`Actions for ${t.name}`}>
+                    <Menu.Item leftSection={<IconExternalLink size={14} />} onClick={() => open(t)}>
+                      Open
+                    </Menu.Item>
+                    {writable && (
+                      <>
+                        <Menu.Item leftSection={<IconCopy size={14} />} onClick={() => run(t, 'duplicate')}>
+                          Duplicate
+                        </Menu.Item>
+                        <Menu.Item leftSection={archived ? <IconArchiveOff size={14} /> : <IconArchive size={14} />} onClick={() => run(t, archived ? 'unarchive' : 'archive')}>
+                          {archived ? 'Restore' : 'Archive'}
+                        </Menu.Item>
+                      </>
+                    )}
+                  </RowMenu>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -1,13 +1,13 @@
 import { Alert, Box, Button, Divider, Group, NumberInput, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { IconAlertCircle, IconDeviceFloppy } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { notifySuccess } from '../../../components/notify.tsx';
-import { errorMessage } from '../../../lib/api.ts';
 import { useCan } from '../../session/context.tsx';
 import { useSaveGuardrails } from '../messages/api.ts';
 import type { Guardrails } from '../messages/api.ts';
-import { fieldErrors, num, ReadOnlyNote, Section } from './Section.tsx';
+import { useCardForm } from './CardForm.tsx';
+import { num, ReadOnlyNote, Section } from './Section.tsx';
 
 interface Form {
   capOn: boolean;
@@ -59,18 +59,11 @@ export function GuardrailsCard({ guardrails }: { guardrails: Guardrails }) {
   const can = useCan();
   const writable = can('messaging:write');
   const save = useSaveGuardrails();
-  const [form, setForm] = useState<Form>(() => fromGuardrails(guardrails));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<string | null>(null);
+  const { form, setForm, setErrors, problem, setProblem, set, text, number, onError } = useCardForm<Form>(() => fromGuardrails(guardrails), { readOnly: !writable });
   const saved = fromGuardrails(guardrails);
   const changed = JSON.stringify(form) !== JSON.stringify(saved);
 
   useEffect(() => setForm(fromGuardrails(guardrails)), [guardrails]);
-
-  const set = <K extends keyof Form>(k: K, v: Form[K], errorKey?: string) => {
-    setForm((f) => ({ ...f, [k]: v }));
-    if (errorKey && errors[errorKey]) setErrors((e) => ({ ...e, [errorKey]: '' }));
-  };
 
   const onSave = () => {
     const errs: Record<string, string> = {};
@@ -98,11 +91,7 @@ export function GuardrailsCard({ guardrails }: { guardrails: Guardrails }) {
     };
     save.mutate(body, {
       onSuccess: () => notifySuccess('They apply to the next marketing messages sent.', 'Guardrails saved'),
-      onError: (err) => {
-        const fe = fieldErrors(err);
-        if (fe) setErrors(fe);
-        else setProblem(errorMessage(err));
-      },
+      onError,
     });
   };
 
@@ -135,29 +124,23 @@ export function GuardrailsCard({ guardrails }: { guardrails: Guardrails }) {
               label="Messages"
               aria-label="Frequency cap: messages"
               w={110}
-              value={form.capMax}
-              onChange={(v) => set('capMax', v, 'frequencyCap/max')}
+              {...number('capMax', 'frequencyCap/max')}
               min={1}
               max={100}
               allowDecimal={false}
               allowNegative={false}
               disabled={!form.capOn}
-              readOnly={!writable}
-              error={errors['frequencyCap/max']}
             />
             <NumberInput
               label="Per days"
               aria-label="Frequency cap: days"
               w={110}
-              value={form.capDays}
-              onChange={(v) => set('capDays', v, 'frequencyCap/days')}
+              {...number('capDays', 'frequencyCap/days')}
               min={1}
               max={90}
               allowDecimal={false}
               allowNegative={false}
               disabled={!form.capOn}
-              readOnly={!writable}
-              error={errors['frequencyCap/days']}
             />
           </Rule>
           <Divider />
@@ -174,21 +157,15 @@ export function GuardrailsCard({ guardrails }: { guardrails: Guardrails }) {
               label="From"
               type="time"
               w={140}
-              value={form.quietStart}
-              onChange={(e) => set('quietStart', e.currentTarget.value, 'quietHours/start')}
+              {...text('quietStart', 'quietHours/start')}
               disabled={!form.quietOn}
-              readOnly={!writable}
-              error={errors['quietHours/start']}
             />
             <TextInput
               label="Until"
               type="time"
               w={140}
-              value={form.quietEnd}
-              onChange={(e) => set('quietEnd', e.currentTarget.value, 'quietHours/end')}
+              {...text('quietEnd', 'quietHours/end')}
               disabled={!form.quietOn}
-              readOnly={!writable}
-              error={errors['quietHours/end']}
             />
           </Rule>
           <Divider />
@@ -204,14 +181,11 @@ export function GuardrailsCard({ guardrails }: { guardrails: Guardrails }) {
               label="Hours"
               aria-label="Smart sending hours"
               w={110}
-              value={form.smartHours}
-              onChange={(v) => set('smartHours', v, 'smartSendingHours')}
+              {...number('smartHours', 'smartSendingHours')}
               min={0}
               max={168}
               allowDecimal={false}
               allowNegative={false}
-              readOnly={!writable}
-              error={errors.smartSendingHours}
             />
           </Rule>
           <Divider />
@@ -222,26 +196,20 @@ export function GuardrailsCard({ guardrails }: { guardrails: Guardrails }) {
             <NumberInput
               label="Days after a click"
               w={150}
-              value={form.clickDays}
-              onChange={(v) => set('clickDays', v, 'attributionClickDays')}
+              {...number('clickDays', 'attributionClickDays')}
               min={1}
               max={90}
               allowDecimal={false}
               allowNegative={false}
-              readOnly={!writable}
-              error={errors.attributionClickDays}
             />
             <NumberInput
               label="Days after an open"
               w={150}
-              value={form.openDays}
-              onChange={(v) => set('openDays', v, 'attributionOpenDays')}
+              {...number('openDays', 'attributionOpenDays')}
               min={0}
               max={30}
               allowDecimal={false}
               allowNegative={false}
-              readOnly={!writable}
-              error={errors.attributionOpenDays}
             />
           </Rule>
 

@@ -1,17 +1,18 @@
-import { ActionIcon, Badge, Button, Group, Menu, Switch, Table, Text, TextInput } from '@mantine/core';
-import { IconDots, IconMailbox, IconPencil, IconPlus, IconStar, IconTrash } from '@tabler/icons-react';
+import { Badge, Button, Group, Menu, Switch, Table, Text, TextInput } from '@mantine/core';
+import { IconMailbox, IconPencil, IconPlus, IconStar, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { ConfirmModal } from '../../../components/ConfirmModal.tsx';
 import { TableCard } from '../../../components/DataTable.tsx';
 import { Empty } from '../../../components/Empty.tsx';
 import { FormModal } from '../../../components/FormModal.tsx';
+import { RowMenu } from '../../../components/RowMenu.tsx';
 import { notifyError, notifySuccess } from '../../../components/notify.tsx';
 import { QueryStates } from '../../../components/QueryStates.tsx';
 import { useIsMobile } from '../../../components/useIsMobile.ts';
-import { ApiError, errorMessage } from '../../../lib/api.ts';
 import { useCan } from '../../session/context.tsx';
 import { useCreateSender, useDeleteSender, useSenders, useUpdateSender } from '../messages/api.ts';
 import type { Sender, SenderBody } from '../messages/api.ts';
+import { useCardForm } from './CardForm.tsx';
 import { ReadOnlyNote, Section } from './Section.tsx';
 
 /** From names and addresses templates and campaigns send as. */
@@ -90,34 +91,27 @@ export function SendersCard() {
                   )}
                   {writable && (
                     <Table.Td>
-                      <Menu position="bottom-end" withinPortal shadow="md">
-                        <Menu.Target>
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${s.name}`}>
-                            <IconDots size={18} />
-                          </ActionIcon>
-                        </Menu.Target>
-                        <Menu.Dropdown>
-                          <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => setEditing(s)}>
-                            Edit
+                      <RowMenu label={`Actions for ${s.name}`}>
+                        <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => setEditing(s)}>
+                          Edit
+                        </Menu.Item>
+                        {!s.isDefault && (
+                          <Menu.Item
+                            leftSection={<IconStar size={16} />}
+                            onClick={() =>
+                              update.mutate(
+                                { id: s.id, isDefault: true },
+                                { onSuccess: () => notifySuccess(`${s.name} is now the default sender.`), onError: (err) => notifyError(err, 'Could not change the default sender') },
+                              )
+                            }
+                          >
+                            Make default
                           </Menu.Item>
-                          {!s.isDefault && (
-                            <Menu.Item
-                              leftSection={<IconStar size={16} />}
-                              onClick={() =>
-                                update.mutate(
-                                  { id: s.id, isDefault: true },
-                                  { onSuccess: () => notifySuccess(`${s.name} is now the default sender.`), onError: (err) => notifyError(err, 'Could not change the default sender') },
-                                )
-                              }
-                            >
-                              Make default
-                            </Menu.Item>
-                          )}
-                          <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(s)}>
-                            Delete
-                          </Menu.Item>
-                        </Menu.Dropdown>
-                      </Menu>
+                        )}
+                        <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(s)}>
+                          Delete
+                        </Menu.Item>
+                      </RowMenu>
                     </Table.Td>
                   )}
                 </Table.Tr>
@@ -167,9 +161,7 @@ function SenderModal({ sender, onClose }: { sender: Sender | 'new' | null; onClo
   const create = useCreateSender();
   const update = useUpdateSender();
   const existing = sender && sender !== 'new' ? sender : null;
-  const [form, setForm] = useState<Form>({ name: '', fromName: '', fromEmail: '', replyTo: '', isDefault: false });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<string | null>(null);
+  const { form, setForm, setErrors, problem, setProblem, set, text, onError } = useCardForm<Form>(() => ({ name: '', fromName: '', fromEmail: '', replyTo: '', isDefault: false }));
 
   useEffect(() => {
     if (!sender) return;
@@ -178,17 +170,6 @@ function SenderModal({ sender, onClose }: { sender: Sender | 'new' | null; onClo
     setErrors({});
     setProblem(null);
   }, [sender]);
-
-  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
-    setForm((f) => ({ ...f, [k]: v }));
-    if (errors[k]) setErrors((e) => ({ ...e, [k]: '' }));
-  };
-
-  const onError = (err: unknown) => {
-    const fe = err instanceof ApiError ? err.fields : {};
-    setErrors(fe);
-    if (!Object.keys(fe).length) setProblem(errorMessage(err));
-  };
 
   const submit = () => {
     const errs: Record<string, string> = {};
@@ -221,29 +202,23 @@ function SenderModal({ sender, onClose }: { sender: Sender | 'new' | null; onClo
         label="From name"
         description="What customers see as the sender"
         placeholder="Acme Store"
-        value={form.fromName}
-        onChange={(e) => set('fromName', e.currentTarget.value)}
-        error={errors.fromName}
+        {...text('fromName')}
         data-autofocus
         maxLength={200}
       />
-      <TextInput label="From address" placeholder="hello@acme.com" inputMode="email" value={form.fromEmail} onChange={(e) => set('fromEmail', e.currentTarget.value)} error={errors.fromEmail} maxLength={320} />
+      <TextInput label="From address" placeholder="hello@acme.com" inputMode="email" {...text('fromEmail')} maxLength={320} />
       <TextInput
         label="Reply-to address"
         description="Optional: where replies go, if not to the from address"
         placeholder="support@acme.com"
         inputMode="email"
-        value={form.replyTo}
-        onChange={(e) => set('replyTo', e.currentTarget.value)}
-        error={errors.replyTo}
+        {...text('replyTo')}
         maxLength={320}
       />
       <TextInput
         label="Internal name"
         description="Optional: how your team tells senders apart, such as “Newsletter”"
-        value={form.name}
-        onChange={(e) => set('name', e.currentTarget.value)}
-        error={errors.name}
+        {...text('name')}
         maxLength={200}
       />
       <Switch

@@ -1,14 +1,12 @@
-import { Alert, Badge, Button, Code, Grid, Group, PasswordInput, Select, Textarea, TextInput } from '@mantine/core';
-import { IconAlertCircle, IconDeviceFloppy, IconTrash } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
-import { ConfirmModal } from '../../../components/ConfirmModal.tsx';
+import { Code, Grid, PasswordInput, Select, Textarea, TextInput } from '@mantine/core';
+import { useEffect } from 'react';
 import { CopyField } from '../../../components/CopyField.tsx';
-import { notifyError, notifySuccess } from '../../../components/notify.tsx';
-import { errorMessage } from '../../../lib/api.ts';
+import { notifySuccess } from '../../../components/notify.tsx';
 import { useCan } from '../../session/context.tsx';
 import { useRemoveSms, useSaveSms } from '../messages/api.ts';
 import type { MessagingSettings, SmsBody } from '../messages/api.ts';
-import { fieldErrors, ReadOnlyNote, Section } from './Section.tsx';
+import { CardForm, DeliveryBadge, useCardForm } from './CardForm.tsx';
+import { Section } from './Section.tsx';
 
 type ContentType = NonNullable<SmsBody['contentType']>;
 
@@ -40,18 +38,10 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
   const writable = can('settings:write');
   const save = useSaveSms();
   const remove = useRemoveSms();
-  const [form, setForm] = useState<Form>(() => initial(settings));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<string | null>(null);
-  const [removing, setRemoving] = useState(false);
+  const { form, setForm, errors, setErrors, problem, setProblem, set, text, onError } = useCardForm<Form>(() => initial(settings), { readOnly: !writable });
   const sms = settings.sms;
 
   useEffect(() => setForm(initial(settings)), [settings.sms]);
-
-  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
-    setForm((f) => ({ ...f, [k]: v }));
-    if (errors[k]) setErrors((e) => ({ ...e, [k]: '' }));
-  };
 
   const onSave = () => {
     if (!/^https?:\/\/\S+$/.test(form.url.trim())) {
@@ -70,11 +60,7 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
     };
     save.mutate(body, {
       onSuccess: () => notifySuccess('Text messages now go to your gateway.', 'SMS gateway saved'),
-      onError: (err) => {
-        const fe = fieldErrors(err);
-        if (fe) setErrors(fe);
-        else setProblem(errorMessage(err));
-      },
+      onError,
     });
   };
 
@@ -82,23 +68,22 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
     <Section
       id="sms-gateway"
       title="SMS gateway"
-      badge={
-        settings.smsMode === 'webhook' ? (
-          <Badge variant="light" color="teal">
-            Sending to the gateway
-          </Badge>
-        ) : (
-          <Badge variant="light" color="yellow">
-            Outbox only
-          </Badge>
-        )
-      }
+      badge={<DeliveryBadge live={settings.smsMode === 'webhook'} label="Sending to the gateway" />}
       description="Patron sends each text message as an HTTP request to your provider (Twilio, Vonage, MessageBird, or your own), built from the body template below. Without a gateway, SMS stay in the Outbox."
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          onSave();
+      <CardForm
+        onSubmit={onSave}
+        saving={save.isPending}
+        writable={writable}
+        permission="settings:write"
+        problem={problem}
+        removable={!!sms}
+        remove={{
+          mutation: remove,
+          what: 'SMS gateway',
+          confirmLabel: 'Remove and keep SMS in the outbox',
+          removed: ['Text messages are kept in the Outbox.', 'SMS gateway removed'],
+          explain: 'Text messages are then kept in the Outbox and none is sent until a gateway is set again. The stored authorization header is deleted.',
         }}
       >
         <Grid gap="md">
@@ -106,10 +91,7 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
             <TextInput
               label="Gateway URL"
               placeholder="https://api.provider.com/v1/messages"
-              value={form.url}
-              onChange={(e) => set('url', e.currentTarget.value)}
-              error={errors.url}
-              readOnly={!writable}
+              {...text('url')}
               maxLength={2000}
             />
           </Grid.Col>
@@ -119,10 +101,7 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
               description="Sender number or name"
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               placeholder="+441234567890"
-              value={form.from}
-              onChange={(e) => set('from', e.currentTarget.value)}
-              error={errors.from}
-              readOnly={!writable}
+              {...text('from')}
               maxLength={50}
             />
           </Grid.Col>
@@ -132,10 +111,7 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
               description={sms?.hasAuthHeader ? 'Leave empty to keep the stored value' : 'Sent as is, such as “Bearer …” or “Basic …”; never shown again'}
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               placeholder={sms?.hasAuthHeader ? '•••••• stored' : 'Bearer sk_live_…'}
-              value={form.authHeader}
-              onChange={(e) => set('authHeader', e.currentTarget.value)}
-              error={errors.authHeader}
-              readOnly={!writable}
+              {...text('authHeader')}
               autoComplete="new-password"
               maxLength={2000}
             />
@@ -170,10 +146,7 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
                 </>
               }
               placeholder='{"to": {{ to | json }}, "body": {{ body | json }}}'
-              value={form.bodyTemplate}
-              onChange={(e) => set('bodyTemplate', e.currentTarget.value)}
-              error={errors.bodyTemplate}
-              readOnly={!writable}
+              {...text('bodyTemplate')}
               autosize
               minRows={3}
               maxRows={12}
@@ -186,10 +159,7 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
               label="Provider id path"
               description="Dot path to the message id in the provider’s answer, to match receipts"
               placeholder="id"
-              value={form.providerIdPath}
-              onChange={(e) => set('providerIdPath', e.currentTarget.value)}
-              error={errors.providerIdPath}
-              readOnly={!writable}
+              {...text('providerIdPath')}
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               maxLength={200}
             />
@@ -198,52 +168,7 @@ export function SmsCard({ settings }: { settings: MessagingSettings }) {
             <CopyField label="Delivery receipt URL" value={settings.smsReceiptUrl} description="Paste it at your provider as the status callback (webhook) URL, so delivered and failed texts show in the Outbox." />
           </Grid.Col>
         </Grid>
-
-        {problem && (
-          <Alert color="red" icon={<IconAlertCircle size={18} />} mt="md">
-            {problem}
-          </Alert>
-        )}
-
-        {writable ? (
-          <Group justify="space-between" mt="lg">
-            <Button type="submit" loading={save.isPending} leftSection={<IconDeviceFloppy size={16} />}>
-              Save
-            </Button>
-            {sms && (
-              <Button variant="subtle" color="red" onClick={() => setRemoving(true)} leftSection={<IconTrash size={16} />}>
-                Remove
-              </Button>
-            )}
-          </Group>
-        ) : (
-          <Group mt="md">
-            <ReadOnlyNote permission="settings:write" />
-          </Group>
-        )}
-      </form>
-
-      <ConfirmModal
-        opened={removing}
-        onClose={() => setRemoving(false)}
-        title="Remove the SMS gateway?"
-        confirmLabel="Remove and keep SMS in the outbox"
-        loading={remove.isPending}
-        onConfirm={() =>
-          remove.mutate(undefined, {
-            onSuccess: () => {
-              setRemoving(false);
-              notifySuccess('Text messages are kept in the Outbox.', 'SMS gateway removed');
-            },
-            onError: (err) => {
-              setRemoving(false);
-              notifyError(err, 'Could not remove the SMS gateway');
-            },
-          })
-        }
-      >
-        Text messages are then kept in the Outbox and none is sent until a gateway is set again. The stored authorization header is deleted.
-      </ConfirmModal>
+      </CardForm>
     </Section>
   );
 }

@@ -1,13 +1,13 @@
-import { Alert, Badge, Button, Grid, Group, NumberInput, PasswordInput, Select, TextInput } from '@mantine/core';
-import { IconAlertCircle, IconCircleCheck, IconDeviceFloppy, IconPlugConnected, IconTrash } from '@tabler/icons-react';
+import { Alert, Button, Grid, NumberInput, PasswordInput, Select, TextInput } from '@mantine/core';
+import { IconAlertCircle, IconCircleCheck, IconPlugConnected } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { ConfirmModal } from '../../../components/ConfirmModal.tsx';
-import { notifyError, notifySuccess } from '../../../components/notify.tsx';
+import { notifySuccess } from '../../../components/notify.tsx';
 import { errorMessage } from '../../../lib/api.ts';
 import { useCan } from '../../session/context.tsx';
 import { useRemoveSmtp, useSaveSmtp, useTestSmtp } from '../messages/api.ts';
 import type { MessagingSettings, SmtpBody } from '../messages/api.ts';
-import { fieldErrors, num, ReadOnlyNote, Section } from './Section.tsx';
+import { CardForm, DeliveryBadge, useCardForm } from './CardForm.tsx';
+import { num, Section } from './Section.tsx';
 
 type Security = NonNullable<SmtpBody['security']>;
 
@@ -40,20 +40,14 @@ export function SmtpCard({ settings }: { settings: MessagingSettings }) {
   const save = useSaveSmtp();
   const remove = useRemoveSmtp();
   const test = useTestSmtp();
-  const [form, setForm] = useState<Form>(() => initial(settings));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<string | null>(null);
   const [result, setResult] = useState<{ ok: boolean; detail: string } | null>(null);
-  const [removing, setRemoving] = useState(false);
+  const { form, setForm, errors, setErrors, problem, setProblem, set, text, number, onError } = useCardForm<Form>(() => initial(settings), {
+    readOnly: !writable,
+    onEdit: () => setResult(null),
+  });
   const smtp = settings.smtp;
 
   useEffect(() => setForm(initial(settings)), [settings.smtp]);
-
-  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
-    setForm((f) => ({ ...f, [k]: v }));
-    setResult(null);
-    if (errors[k]) setErrors((e) => ({ ...e, [k]: '' }));
-  };
 
   const body = (): SmtpBody | null => {
     const errs: Record<string, string> = {};
@@ -73,13 +67,6 @@ export function SmtpCard({ settings }: { settings: MessagingSettings }) {
       // Without a username there is no login: drop any stored password. With one, empty keeps the stored password.
       ...(!username ? { password: '' } : form.password ? { password: form.password } : {}),
     };
-  };
-
-  // Field errors go on their inputs; anything else shows above the buttons.
-  const onError = (err: unknown) => {
-    const fe = fieldErrors(err);
-    if (fe) setErrors(fe);
-    else setProblem(errorMessage(err));
   };
 
   const onSave = () => {
@@ -104,32 +91,50 @@ export function SmtpCard({ settings }: { settings: MessagingSettings }) {
     <Section
       id="email-delivery"
       title="Email delivery"
-      badge={
-        settings.emailMode === 'smtp' ? (
-          <Badge variant="light" color="teal">
-            Sending over SMTP
-          </Badge>
-        ) : (
-          <Badge variant="light" color="yellow">
-            Outbox only
-          </Badge>
-        )
-      }
+      badge={<DeliveryBadge live={settings.emailMode === 'smtp'} label="Sending over SMTP" />}
       description={
         settings.emailMode === 'smtp'
           ? 'Mail goes out through this SMTP server: your email provider’s, or a service such as Postmark, Amazon SES or Mailgun.'
           : 'No SMTP server is configured, so messages are kept in the Outbox and nothing leaves Patron. Enter your provider’s SMTP server to start sending.'
       }
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          onSave();
+      <CardForm
+        onSubmit={onSave}
+        saving={save.isPending}
+        writable={writable}
+        permission="settings:write"
+        problem={problem}
+        notice={
+          result && (
+            <Alert
+              mt="md"
+              color={result.ok ? 'teal' : 'red'}
+              icon={result.ok ? <IconCircleCheck size={18} /> : <IconAlertCircle size={18} />}
+              title={result.ok ? 'The server answered' : 'Could not connect'}
+              role="status"
+            >
+              {result.detail}
+            </Alert>
+          )
+        }
+        actions={
+          <Button variant="default" onClick={onTest} loading={test.isPending} leftSection={<IconPlugConnected size={16} />}>
+            Test connection
+          </Button>
+        }
+        removable={!!smtp}
+        remove={{
+          mutation: remove,
+          what: 'SMTP server',
+          confirmLabel: 'Remove and keep mail in the outbox',
+          removed: ['Messages are kept in the Outbox; nothing leaves Patron.', 'SMTP server removed'],
+          onRemoved: () => setResult(null),
+          explain: 'Messages are then kept in the Outbox and nothing leaves Patron until a server is set again. The stored password is deleted.',
         }}
       >
         <Grid gap="md">
           <Grid.Col span={{ base: 12, md: 6 }}>
-            <TextInput label="Host" placeholder="smtp.example.com" value={form.host} onChange={(e) => set('host', e.currentTarget.value)} error={errors.host} readOnly={!writable} maxLength={255} />
+            <TextInput label="Host" placeholder="smtp.example.com" {...text('host')} maxLength={255} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 8, md: 4 }}>
             <Select
@@ -151,17 +156,14 @@ export function SmtpCard({ settings }: { settings: MessagingSettings }) {
             />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4, md: 2 }}>
-            <NumberInput label="Port" value={form.port} onChange={(v) => set('port', v)} min={1} max={65535} allowDecimal={false} allowNegative={false} error={errors.port} readOnly={!writable} />
+            <NumberInput label="Port" {...number('port')} min={1} max={65535} allowDecimal={false} allowNegative={false} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 6 }}>
             <TextInput
               label="Username"
               description="Leave empty for a relay that needs no login"
               inputWrapperOrder={['label', 'input', 'description', 'error']}
-              value={form.username}
-              onChange={(e) => set('username', e.currentTarget.value)}
-              error={errors.username}
-              readOnly={!writable}
+              {...text('username')}
               autoComplete="off"
               maxLength={500}
             />
@@ -172,10 +174,7 @@ export function SmtpCard({ settings }: { settings: MessagingSettings }) {
               description={smtp?.hasPassword ? 'Leave empty to keep the stored password' : 'Stored on the server, never shown again'}
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               placeholder={smtp?.hasPassword ? '•••••• stored' : !form.username.trim() ? 'Enter a username first' : undefined}
-              value={form.password}
-              onChange={(e) => set('password', e.currentTarget.value)}
-              error={errors.password}
-              readOnly={!writable}
+              {...text('password')}
               disabled={!form.username.trim() && writable}
               autoComplete="new-password"
               maxLength={500}
@@ -186,14 +185,11 @@ export function SmtpCard({ settings }: { settings: MessagingSettings }) {
               label="Connections"
               description="Kept open to the server by each sending process"
               inputWrapperOrder={['label', 'input', 'description', 'error']}
-              value={form.poolSize}
-              onChange={(v) => set('poolSize', v)}
+              {...number('poolSize')}
               min={1}
               max={50}
               allowDecimal={false}
               allowNegative={false}
-              error={errors.poolSize}
-              readOnly={!writable}
             />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 6 }}>
@@ -201,81 +197,16 @@ export function SmtpCard({ settings }: { settings: MessagingSettings }) {
               label="Messages per second"
               description="At most, per sending process: stay under your provider’s limit"
               inputWrapperOrder={['label', 'input', 'description', 'error']}
-              value={form.ratePerSecond}
-              onChange={(v) => set('ratePerSecond', v)}
+              {...number('ratePerSecond')}
               min={1}
               max={10_000}
               allowDecimal={false}
               allowNegative={false}
               thousandSeparator=","
-              error={errors.ratePerSecond}
-              readOnly={!writable}
             />
           </Grid.Col>
         </Grid>
-
-        {problem && (
-          <Alert color="red" icon={<IconAlertCircle size={18} />} mt="md">
-            {problem}
-          </Alert>
-        )}
-        {result && (
-          <Alert
-            mt="md"
-            color={result.ok ? 'teal' : 'red'}
-            icon={result.ok ? <IconCircleCheck size={18} /> : <IconAlertCircle size={18} />}
-            title={result.ok ? 'The server answered' : 'Could not connect'}
-            role="status"
-          >
-            {result.detail}
-          </Alert>
-        )}
-
-        {writable ? (
-          <Group justify="space-between" mt="lg" wrap="wrap">
-            <Group gap="sm">
-              <Button type="submit" loading={save.isPending} leftSection={<IconDeviceFloppy size={16} />}>
-                Save
-              </Button>
-              <Button variant="default" onClick={onTest} loading={test.isPending} leftSection={<IconPlugConnected size={16} />}>
-                Test connection
-              </Button>
-            </Group>
-            {smtp && (
-              <Button variant="subtle" color="red" onClick={() => setRemoving(true)} leftSection={<IconTrash size={16} />}>
-                Remove
-              </Button>
-            )}
-          </Group>
-        ) : (
-          <Group mt="md">
-            <ReadOnlyNote permission="settings:write" />
-          </Group>
-        )}
-      </form>
-
-      <ConfirmModal
-        opened={removing}
-        onClose={() => setRemoving(false)}
-        title="Remove the SMTP server?"
-        confirmLabel="Remove and keep mail in the outbox"
-        loading={remove.isPending}
-        onConfirm={() =>
-          remove.mutate(undefined, {
-            onSuccess: () => {
-              setRemoving(false);
-              setResult(null);
-              notifySuccess('Messages are kept in the Outbox; nothing leaves Patron.', 'SMTP server removed');
-            },
-            onError: (err) => {
-              setRemoving(false);
-              notifyError(err, 'Could not remove the SMTP server');
-            },
-          })
-        }
-      >
-        Messages are then kept in the Outbox and nothing leaves Patron until a server is set again. The stored password is deleted.
-      </ConfirmModal>
+      </CardForm>
     </Section>
   );
 }
