@@ -236,9 +236,14 @@ describe.skipIf(!hasBrowser)('outbox and Email & SMS settings in a real browser'
     await visible(page.getByText('Bot', { exact: true }));
     expect(await page.getByRole('row').filter({ hasText: 'Opened' }).count()).toBe(2);
 
-    // And its customer.
+    // And its customer, whose Messages tab lists it (and the later one) with the outbox's rows.
     await page.getByRole('link', { name: first.email }).click();
     await page.waitForURL(/\/customers\/[0-9a-f-]+/);
+    await page.getByRole('tab', { name: /Messages/ }).click();
+    await visible(page.getByText(subject));
+    await visible(page.getByText('Still thinking about the gift voucher?'));
+    await page.getByText(subject).click();
+    await visible(page.getByRole('heading', { level: 1, name: subject }));
     await page.context().close();
   }, 120_000);
 });

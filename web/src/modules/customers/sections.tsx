@@ -1,7 +1,8 @@
-import { IconChartPie, IconFingerprint, IconNote, IconReceipt, IconRoute, IconShoppingCart, IconTimeline } from '@tabler/icons-react';
+import { IconChartPie, IconFingerprint, IconMail, IconNote, IconReceipt, IconRoute, IconShoppingCart, IconTimeline } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { CustomerJourneysPanel } from '../messaging/flows/CustomerJourneysPanel.tsx';
+import { CustomerMessagesPanel } from '../messaging/messages/CustomerMessagesPanel.tsx';
 import { CustomerSegmentsPanel } from '../segments/CustomerSegmentsPanel.tsx';
 import { CartsPanel } from './CartsPanel.tsx';
 import { IdentitiesPanel } from './IdentitiesPanel.tsx';
@@ -57,6 +58,13 @@ export const CUSTOMER_SECTIONS: CustomerSection[] = [
     icon: IconChartPie,
     permission: 'segments:read',
     render: ({ customer }) => <CustomerSegmentsPanel customerId={customer.id} />,
+  },
+  {
+    key: 'messages',
+    label: 'Messages',
+    icon: IconMail,
+    permission: 'messaging:read',
+    render: ({ customer }) => <CustomerMessagesPanel customerId={customer.id} />,
   },
   {
     key: 'journeys',
