@@ -102,6 +102,24 @@ export class CustomerEditService {
     return r.rows.length;
   }
 
+  /**
+   * Sets (or, with null, removes) one custom attribute on many profiles inside the caller's transaction
+   * (flows' "update an attribute" step); only profiles whose value really changes are written, each
+   * with a Profile Updated activity. Returns how many changed.
+   */
+  async bulkSetAttributeInTx(tx: Tx, actor: Actor, ids: string[], key: string, value: unknown, source = 'ui'): Promise<number> {
+    if (!ids.length) return 0;
+    const json = value === null || value === undefined ? null : JSON.stringify(value);
+    const r = await sql<{ id: string }>`
+      update customers set updated_at = now(),
+        attributes = case when ${json}::jsonb is null then attributes - ${key}::text else jsonb_set(attributes, array[${key}::text], ${json}::jsonb) end
+      where id = any(${ids}::uuid[]) and merged_into is null and (attributes -> ${key}::text) is distinct from ${json}::jsonb
+      returning id`.execute(tx);
+    const acts: NewActivity[] = r.rows.map((row) => ({ customerId: row.id, type: 'Profile Updated', source, properties: { changed: ['attributes'], attributes: [key], by: actor.label } }));
+    for (let k = 0; k < acts.length; k += 1000) await this.activities.append(tx, acts.slice(k, k + 1000));
+    return r.rows.length;
+  }
+
   async addNote(actor: Actor, customerId: string, body: string) {
     const mentions = await this.mentions(body);
     return this.db.transaction().execute(async (tx) => {

@@ -40,8 +40,9 @@ export function createFlows(deps: FlowsDeps) {
   const webhook = new FlowWebhookCaller({ allowLoopbackHttp: isLoopbackUrl(deps.baseUrl), allowPrivateTargets: deps.webhooksAllowPrivate });
   const triggers = new FlowTriggers(db, deps.sender, log);
   const engine = new FlowEngine({
-    db, versions, webhook, log, sender: deps.sender, activities: deps.activities,
+    db, versions, webhook, log, sender: deps.sender,
     tagger: (tx, actor, ids, add, remove) => deps.customers.edits.bulkTagInTx(tx, actor, ids, add, remove),
+    setAttribute: (tx, actor, ids, key, value) => deps.customers.edits.bulkSetAttributeInTx(tx, actor, ids, key, value, 'flows'),
   }, deps.engine);
   const service = new FlowsService({ db, triggers, versions, webhook });
   const gallery = new FlowGallery(db, service, (actor) => deps.segments.service.ensureBuiltins(actor));

@@ -1,6 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Activities } from '../../platform/activities/activities.ts';
 import type { Actor } from '../../platform/audit/audit.ts';
 import type { Tx } from '../../platform/db/db.ts';
 import { newId } from '../../platform/ids.ts';
@@ -19,6 +17,8 @@ export type FlowSender = Pick<MessageSender, 'enqueue' | 'enqueueMany' | 'cancel
 
 /** Tags through the customers module (CustomerEditService.bulkTagInTx): only changed profiles get a Profile Updated activity. */
 export type Tagger = (tx: Tx, actor: Actor, ids: string[], add: string[], remove: string[]) => Promise<number>;
+/** Sets one custom attribute on many profiles (CustomerEditService.bulkSetAttributeInTx): the customers module owns profile writes. */
+export type AttributeSetter = (tx: Tx, actor: Actor, ids: string[], key: string, value: unknown) => Promise<number>;
 
 /** A run moving through a batch. */
 export interface Cursor {
@@ -87,8 +87,8 @@ export class BatchContext {
 
 export interface StepDeps {
   sender: FlowSender;
-  activities: Activities;
   tagger: Tagger;
+  setAttribute: AttributeSetter;
   /** How long a webhook step holds its run while the call is made (another worker then treats it as interrupted). */
   webhookLeaseMs: number;
 }
@@ -186,18 +186,9 @@ async function doWork(deps: StepDeps, ctx: BatchContext, s: Step, cs: Cursor[]):
     case 'tag':
       await deps.tagger(tx, flowActor(cs[0]!), ids, s.add, s.remove);
       return;
-    case 'attribute': {
-      const value = s.value === null ? null : JSON.stringify(s.value);
-      const r = await sql<{ id: string }>`
-        update customers set updated_at = ${now},
-          attributes = case when ${value}::jsonb is null then attributes - ${s.key}::text else jsonb_set(attributes, array[${s.key}::text], ${value}::jsonb) end
-        where id = any(${ids}::uuid[]) and merged_into is null and (attributes -> ${s.key}::text) is distinct from ${value}::jsonb
-        returning id`.execute(tx);
-      const by = flowActor(cs[0]!).label;
-      const acts = r.rows.map((x) => ({ customerId: x.id, type: 'Profile Updated', source: 'flows', properties: { changed: ['attributes'], attributes: [s.key], by } }));
-      for (let i = 0; i < acts.length; i += 1000) await deps.activities.append(tx, acts.slice(i, i + 1000));
+    case 'attribute':
+      await deps.setAttribute(tx, flowActor(cs[0]!), ids, s.key, s.value);
       return;
-    }
     case 'task':
       await tx.insertInto('flow_tasks').values(cs.map((c) => ({
         id: newId(), flow_id: c.run.flow_id, run_id: c.run.id, step_id: s.id, customer_id: c.run.customer_id, title: s.title, body: s.body, assignee_id: s.assigneeId ?? null, created_at: now,
