@@ -18,7 +18,7 @@ const pct = (xs: number[], p: number) => {
 /**
  * Browsing behaviour for the generated store: about `perCustomer` activities per customer on
  * average (power-law: a few customers browse a lot), over the two years before `until`. Loaded
- * with the activity indexes dropped and rebuilt after, as any bulk load should be.
+ * with the activity indexes dropped and rebuilt after, the way a bulk load should be.
  */
 async function generateActivities(db: Db, total: number, until: Date, log: (m: string) => void): Promise<number> {
   const customers = Number((await sql<{ n: number }>`select count(*)::int as n from customers where source = 'synthetic'`.execute(db)).rows[0]!.n);
