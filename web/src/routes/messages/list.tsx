@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, CloseButton, Grid, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Grid, Group, Paper, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconFilterOff, IconInbox, IconInfoCircle, IconSearch } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
@@ -6,18 +6,18 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Empty, NoMatches } from '../../components/Empty.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
+import { FilterChip } from '../../components/FilterChip.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { Stat, StatGroup } from '../../components/StatCard.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
 import { formatInt } from '../../lib/money.ts';
-import { useCustomer } from '../../modules/customers/api.ts';
+import { CustomerChip } from '../../modules/customers/CustomerChip.tsx';
 import { MESSAGE_PURPOSES, MESSAGE_STATUSES, useMessages, useMessagingSettings, useOutboxStats } from '../../modules/messaging/messages/api.ts';
 import type { MessagesFilters } from '../../modules/messaging/messages/api.ts';
 import { shortId } from '../../modules/messaging/messages/links.ts';
 import { MessageRow } from '../../modules/messaging/messages/MessageRow.tsx';
 import { PURPOSE_LABELS, STATUS_INFO } from '../../modules/messaging/messages/status.tsx';
-import { useCan } from '../../modules/session/context.tsx';
 
 const route = getRouteApi('/app/messages');
 
@@ -183,19 +183,4 @@ function Outbox() {
       </Stack>
     </>
   );
-}
-
-function FilterChip({ label, onClear }: { label: ReactNode; onClear: () => void }) {
-  return (
-    <Group gap={4} wrap="nowrap" px="sm" py={2} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-xl)' }}>
-      <Text fz="sm">{label}</Text>
-      <CloseButton size="sm" onClick={onClear} aria-label="Remove this filter" />
-    </Group>
-  );
-}
-
-function CustomerChip({ id, onClear }: { id: string; onClear: () => void }) {
-  const can = useCan();
-  const c = useCustomer(id, can('customers:read'));
-  return <FilterChip label={<>Customer: <strong>{c.data?.name ?? 'this customer'}</strong></>} onClear={onClear} />;
 }

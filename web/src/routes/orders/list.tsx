@@ -1,4 +1,4 @@
-import { Anchor, Box, Button, CloseButton, Grid, Group, Paper, Select, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Box, Button, Grid, Group, Paper, Select, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconFilterOff, IconReceiptOff, IconSearch } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Empty, NoMatches } from '../../components/Empty.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
+import { FilterChip } from '../../components/FilterChip.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RequirePermission } from '../../components/RequirePermission.tsx';
 import { useIsMobile } from '../../components/useIsMobile.ts';
@@ -15,8 +16,7 @@ import { useOrders, useProduct } from '../../modules/commerce/api.ts';
 import type { OrderStatus } from '../../modules/commerce/api.ts';
 import { OrderBadges } from '../../modules/commerce/badges.tsx';
 import { dayStart } from '../../modules/customers/filters.ts';
-import { useCustomer } from '../../modules/customers/api.ts';
-import { useCan } from '../../modules/session/context.tsx';
+import { CustomerChip } from '../../modules/customers/CustomerChip.tsx';
 
 const route = getRouteApi('/app/orders');
 
@@ -229,20 +229,6 @@ function Orders() {
   );
 }
 
-function FilterChip({ label, onClear }: { label: ReactNode; onClear: () => void }) {
-  return (
-    <Group gap={4} wrap="nowrap" px="sm" py={2} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-xl)' }}>
-      <Text fz="sm">{label}</Text>
-      <CloseButton size="sm" onClick={onClear} aria-label="Remove this filter" />
-    </Group>
-  );
-}
-
-function CustomerChip({ id, onClear }: { id: string; onClear: () => void }) {
-  const can = useCan();
-  const c = useCustomer(id, can('customers:read'));
-  return <FilterChip label={<>Customer: <strong>{c.data?.name ?? 'this customer'}</strong></>} onClear={onClear} />;
-}
 
 function ProductChip({ id, onClear }: { id: string; onClear: () => void }) {
   const p = useProduct(id);
