@@ -1,6 +1,7 @@
+import { decodeCursor, encodeCursor, isUuidString } from '../../platform/http/cursor.ts';
 import { sql, type SqlBool, type Expression } from 'kysely';
 import type { Executor } from '../../platform/db/db.ts';
-import { badRequest, notFound } from '../../platform/http/problem.ts';
+import { notFound } from '../../platform/http/problem.ts';
 import type { CartRow, OrderLineRow, OrderRow, ProductRow, RefundRow } from './commerce.repo.ts';
 
 interface KeyCursor {
@@ -8,16 +9,8 @@ interface KeyCursor {
   id: string;
 }
 
-const enc = (c: KeyCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function dec(s: string): KeyCursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as KeyCursor;
-    if (typeof c.t !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('bad');
-    return c;
-  } catch {
-    throw badRequest('The cursor is not valid: pass the nextCursor of the previous page unchanged.', [{ pointer: '/querystring/cursor', detail: 'is not a cursor from this API' }]);
-  }
-}
+const enc = (c: KeyCursor) => encodeCursor(c);
+const dec = (s: string): KeyCursor => decodeCursor(s, (v): v is KeyCursor => typeof v === 'object' && v !== null && typeof (v as KeyCursor).t === 'string' && isUuidString((v as KeyCursor).id));
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
 

@@ -1,6 +1,6 @@
+import { decodeCursor as decodeAny, encodeCursor as encodeAny, isUuidString } from '../../platform/http/cursor.ts';
 import { sql, type SqlBool, type Expression } from 'kysely';
 import type { Db, Executor } from '../../platform/db/db.ts';
-import { badRequest } from '../../platform/http/problem.ts';
 import type { CustomerFilter } from './customers.schemas.ts';
 import type { CustomerRow } from './customers.repo.ts';
 
@@ -20,19 +20,8 @@ interface Cursor {
   id: string;
 }
 
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('bad id');
-    return c;
-  } catch {
-    throw badRequest('The cursor is not valid: pass the nextCursor of the previous page unchanged.', [{ pointer: '/querystring/cursor', detail: 'is not a cursor from this API' }]);
-  }
-}
+export const encodeCursor = (c: Cursor): string => encodeAny(c);
+const decodeCursor = (s: string): Cursor => decodeAny(s, (v): v is Cursor => typeof v === 'object' && v !== null && isUuidString((v as Cursor).id));
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (ch) => '\\' + ch);

@@ -1,6 +1,6 @@
+import { decodeCursor, encodeCursor, isDateString, isUuidString } from '../../platform/http/cursor.ts';
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/db.ts';
-import { badRequest } from '../../platform/http/problem.ts';
 import type { z } from 'zod';
 import type { runSchema, StepStats, taskSchema } from './flows.schemas.ts';
 import type { RunStatus } from './flows.tables.ts';
@@ -97,9 +97,8 @@ export const flowsStats = {
   async runs(db: Executor, flowId: string, q: { status?: RunStatus; stepId?: string; cursor?: string; limit: number }): Promise<{ items: z.infer<typeof runSchema>[]; nextCursor: string | null }> {
     let after = sql``;
     if (q.cursor) {
-      const m = /^(\d{4}-[^_]+)_([0-9a-f-]{36})$/.exec(Buffer.from(q.cursor, 'base64url').toString());
-      if (!m || Number.isNaN(Date.parse(m[1]!))) throw badRequest('The cursor is not valid: pass the nextCursor of the previous page unchanged.', [{ pointer: '/querystring/cursor', detail: 'is not a cursor from this API' }]);
-      after = sql`and (r.entered_at, r.id) < (${m[1]}::timestamptz, ${m[2]}::uuid)`;
+      const [at, id] = decodeCursor(q.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && isDateString(v[0]) && isUuidString(v[1]));
+      after = sql`and (r.entered_at, r.id) < (${at}::timestamptz, ${id}::uuid)`;
     }
     const rows = (await sql<{ id: string; customer_id: string; name: string; email: string | null; version: number; key: string | null; status: RunStatus; step_id: string | null; due_at: Date | null; entered_at: Date; exited_at: Date | null; exit_reason: string | null; goal_at: Date | null }>`
       select r.id, r.customer_id, ${NAME} as name, c.email, r.version, r.key, r.status, r.step_id, r.due_at, r.entered_at, r.exited_at, r.exit_reason, r.goal_at
@@ -113,7 +112,7 @@ export const flowsStats = {
     const last = items.at(-1);
     return {
       items: items.map((r) => ({ id: r.id, customerId: r.customer_id, customerName: r.name, email: r.email, version: r.version, key: r.key, status: r.status, stepId: r.step_id, dueAt: r.due_at, enteredAt: r.entered_at, exitedAt: r.exited_at, exitReason: r.exit_reason, goalAt: r.goal_at })),
-      nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.entered_at.toISOString()}_${last.id}`).toString('base64url') : null,
+      nextCursor: rows.length > q.limit && last ? encodeCursor([last.entered_at.toISOString(), last.id]) : null,
     };
   },
 

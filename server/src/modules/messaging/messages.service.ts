@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { audit, type Actor } from '../../platform/audit/audit.ts';
 import type { Db } from '../../platform/db/db.ts';
+import { decodeCursor, encodeCursor, isDateString, isUuidString } from '../../platform/http/cursor.ts';
 import { badRequest, notFound } from '../../platform/http/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { guardrailsSchema, messagingSettings, type Guardrails, type SmsSettings } from './messaging.settings.ts';
@@ -13,15 +14,6 @@ import { SmtpTransport } from './transport.ts';
 type Summary = z.infer<typeof messagesPageSchema>['items'][number];
 type Sender = z.infer<typeof senderSchema>;
 
-function decodeCursor(s: string): { t: string; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t))) return { t: c.t, id: c.id };
-  } catch {
-    // fall through to the 400 below
-  }
-  throw badRequest('The cursor is not valid: pass the nextCursor of the previous page unchanged.', [{ pointer: '/querystring/cursor', detail: 'is not a cursor from this API' }]);
-}
 
 type Joined = MessageRow & { customer_name: string | null; customer_address: string | null };
 
@@ -62,13 +54,13 @@ export class MessagesAdmin {
       query = query.where((eb) => eb.or([eb('m.to_address', 'ilike', like), eb('m.to_override', 'ilike', like), eb('m.subject', 'ilike', like), eb('c.email', 'ilike', like)]));
     }
     if (q.cursor) {
-      const c = decodeCursor(q.cursor);
+      const c = decodeCursor(q.cursor, (v): v is { t: string; id: string } => typeof v === 'object' && v !== null && isDateString((v as { t?: unknown }).t) && isUuidString((v as { id?: unknown }).id));
       query = query.where(sql<boolean>`(m.created_at, m.id) < (${new Date(c.t)}, ${c.id}::uuid)`);
     }
     const rows = await query.orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(q.limit + 1).execute();
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
-    const nextCursor = rows.length > q.limit && last ? Buffer.from(JSON.stringify({ t: last.created_at.toISOString(), id: last.id })).toString('base64url') : null;
+    const nextCursor = rows.length > q.limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null;
     return { items: page.map((r) => summary(r as Joined)), nextCursor };
   }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { audit, type Actor } from '../../platform/audit/audit.ts';
 import type { Db } from '../../platform/db/db.ts';
+import { decodeCursor, encodeCursor, isDateString } from '../../platform/http/cursor.ts';
 import { badRequest, conflict, notFound } from '../../platform/http/problem.ts';
 import { normaliseClaims } from '../customers/index.ts';
 import { engagementRepo } from './engagement.repo.ts';
@@ -23,18 +24,8 @@ const out = (r: Row): Suppression => ({
   channel: r.channel, address: r.address, reason: r.reason, detail: r.detail, source: r.source, customerId: r.customer_id, customerName: r.customer_name || null, createdBy: r.created_by, createdAt: r.created_at,
 });
 
-function encodeCursor(r: Row): string {
-  return Buffer.from(JSON.stringify([r.created_at.toISOString(), r.channel, r.address])).toString('base64url');
-}
-function decodeCursor(c: string): [string, string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string') && !Number.isNaN(Date.parse(v[0] as string))) return v as [string, string, string];
-  } catch {
-    // fall through
-  }
-  throw badRequest('The cursor is not one this API gave out; start again without it.');
-}
+const cursorOf = (r: Row): string => encodeCursor([r.created_at.toISOString(), r.channel, r.address]);
+const isKey = (v: unknown): v is [string, string, string] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string') && isDateString(v[0]);
 
 /** The suppression list: addresses Patron never sends to (hard bounces, complaints, added by hand). */
 export class SuppressionsService {
@@ -56,7 +47,7 @@ export class SuppressionsService {
 
   async list(f: { q?: string; reason?: SuppressionReason; channel?: Channel; cursor?: string; limit: number }): Promise<{ items: Suppression[]; nextCursor: string | null; counts: Record<string, number> }> {
     const like = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%` : null;
-    const cur = f.cursor ? decodeCursor(f.cursor) : null;
+    const cur = f.cursor ? decodeCursor(f.cursor, isKey) : null;
     const rows = await sql<Row>`
       select s.channel, s.address, s.reason, s.detail, s.source, s.customer_id, s.created_by, s.created_at,
         nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '') as customer_name
@@ -71,7 +62,7 @@ export class SuppressionsService {
     const page = rows.rows.slice(0, f.limit);
     return {
       items: page.map(out),
-      nextCursor: rows.rows.length > f.limit ? encodeCursor(page.at(-1)!) : null,
+      nextCursor: rows.rows.length > f.limit ? cursorOf(page.at(-1)!) : null,
       counts: Object.fromEntries(counts.rows.map((r) => [r.reason, r.n])),
     };
   }

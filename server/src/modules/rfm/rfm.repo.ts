@@ -1,6 +1,6 @@
+import { decodeCursor, encodeCursor, isUuidString } from '../../platform/http/cursor.ts';
 import { sql, type SqlBool, type Expression } from 'kysely';
 import type { Executor, Tx } from '../../platform/db/db.ts';
-import { badRequest } from '../../platform/http/problem.ts';
 import { allCells, type RfmClass } from './rfm.classes.ts';
 import type { RfmFilter } from './rfm.schemas.ts';
 
@@ -211,7 +211,7 @@ export const rfmRepo = {
     if (f.f !== undefined) where.push(sql<SqlBool>`s.frequency = ${f.f}`);
     if (f.class !== undefined) where.push(sql<SqlBool>`s.class = ${f.class}`);
     if (cursor) {
-      const c = decodeCursor(cursor);
+      const c = readCursor(cursor);
       where.push(sql<SqlBool>`(s.net_spent, s.customer_id) < (${c.v}::bigint, ${c.id}::uuid)`);
     }
     const rows = await sql<CustomerRfmRow>`
@@ -225,7 +225,7 @@ export const rfmRepo = {
       limit ${limit + 1}`.execute(db);
     const page = rows.rows.slice(0, limit);
     const last = page.at(-1);
-    return { rows: page, nextCursor: rows.rows.length > limit && last ? encodeCursor({ v: last.net_spent, id: last.customer_id }) : null };
+    return { rows: page, nextCursor: rows.rows.length > limit && last ? cursorOf({ v: last.net_spent, id: last.customer_id }) : null };
   },
 
   /** A live customer's scores, or undefined (never scored, no orders, or merged away since). */
@@ -240,16 +240,6 @@ interface Cursor {
   id: string;
 }
 
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (!Number.isSafeInteger(c.v) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('bad cursor');
-    return c;
-  } catch {
-    throw badRequest('The cursor is not valid: pass the nextCursor of the previous page unchanged.', [{ pointer: '/querystring/cursor', detail: 'is not a cursor from this API' }]);
-  }
-}
+const cursorOf = (c: Cursor): string => encodeCursor(c);
+const readCursor = (s: string): Cursor =>
+  decodeCursor(s, (v): v is Cursor => typeof v === 'object' && v !== null && Number.isSafeInteger((v as Cursor).v) && isUuidString((v as Cursor).id));
