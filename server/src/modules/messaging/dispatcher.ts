@@ -197,19 +197,22 @@ export class Dispatcher {
     const suppressed = addresses.length
       ? new Set((await db.selectFrom('suppressions').select(['channel', 'address']).where('address', 'in', addresses).execute()).map((s) => `${s.channel}:${s.address}`))
       : new Set<string>();
+    const prefOf = new Map(prefs.map((x) => [x.customer_id, x]));
+    const recentOf = new Map(recent.map((x) => [x.customer_id, x]));
+    const consentOf = new Map(consents.map((x) => [`${x.customer_id}:${x.channel}`, x.status]));
     const out = new Map<string, RecipientFacts>();
     for (const r of rows) {
       const c = r.customer_id ? byId.get(r.customer_id) : undefined;
       const address = addressOf(r);
-      const p = prefs.find((x) => x.customer_id === r.customer_id);
-      const rc = recent.find((x) => x.customer_id === r.customer_id);
+      const p = r.customer_id ? prefOf.get(r.customer_id) : undefined;
+      const rc = r.customer_id ? recentOf.get(r.customer_id) : undefined;
       out.set(r.id, {
         channel: r.channel,
         kind: r.kind,
         purpose: r.purpose,
         address,
         suppressed: !!address && suppressed.has(`${r.channel}:${address.toLowerCase()}`),
-        consent: consents.find((x) => x.customer_id === r.customer_id && x.channel === r.channel)?.status ?? 'none',
+        consent: consentOf.get(`${r.customer_id}:${r.channel}`) ?? 'none',
         pausedUntil: p?.paused_until ?? null,
         topic: r.topic,
         topicsOff: p?.topics_off ?? [],
