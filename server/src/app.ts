@@ -26,6 +26,8 @@ import { createAnalyticsModule } from './modules/analytics/index.ts';
 import { createSegmentsModule } from './modules/segments/index.ts';
 import { createRfmModule } from './modules/rfm/index.ts';
 import { createMessagingModule, MessagingRoi } from './modules/messaging/index.ts';
+import { createPredictModule } from './modules/predict/index.ts';
+import { createSupportModule } from './modules/support/index.ts';
 import { settingsRoutes } from './platform/settings.routes.ts';
 import { runDemo } from './demo/demo.ts';
 import { demoJobPayload, demoRoutes } from './demo/demo.routes.ts';
@@ -51,6 +53,8 @@ export interface Patron {
     segments: ReturnType<typeof createSegmentsModule>;
     rfm: ReturnType<typeof createRfmModule>;
     messaging: ReturnType<typeof createMessagingModule>;
+    predict: ReturnType<typeof createPredictModule>;
+    support: ReturnType<typeof createSupportModule>;
   };
   http: FastifyInstance | undefined;
   /** Stops HTTP (in-flight requests finish), then jobs (running jobs finish), then the database. */
@@ -112,6 +116,11 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     db: dbh.db, activities, jobs, customers, segments, log,
     baseUrl: config.publicUrl ?? `http://localhost:${config.port}`, webhooksAllowPrivate: config.webhooksAllowPrivate,
   });
+  const predict = createPredictModule({ db: dbh.db, activities, jobs, customers, commerce: commerce.service, log });
+  const support = createSupportModule({
+    db: dbh.db, config, activities, jobs, customers, commerce: commerce.service, segments, messaging, log,
+    baseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+  });
   // Imported orders change who is a champion: every finished import asks for a recompute (they coalesce).
   integrations.imports.service.onImportFinished((tx) => rfm.jobs.requestRecompute(tx));
   // Segments with RFM conditions follow every recompute (enqueued in its transaction, coalesced).
@@ -144,6 +153,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     segments.routes(app);
     rfm.routes(app);
     messaging.routes(app);
+    predict.routes(app);
+    support.routes(app);
     demoRoutes(app, dbh.db, jobs);
     auditRoutes(app, dbh.db);
     jobsRoutes(app, dbh.db, jobs);
@@ -151,11 +162,12 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   }
   const patron: Patron = {
     config, log, dbh, jobs, activities, health, http,
-    modules: { users, customers, commerce, integrations, tracking, analytics, segments, rfm, messaging },
+    modules: { users, customers, commerce, integrations, tracking, analytics, segments, rfm, messaging, predict, support },
     async close() {
       if (closing) return;
       closing = true;
       if (http) await http.close();
+      await support.stop();
       await segments.watcher.stop();
       await messaging.stop();
       await jobs.stop();
@@ -172,6 +184,7 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   } else {
     await messaging.init();
   }
+  await support.start({ http: opts.http, worker: opts.worker });
   health.start();
   return patron;
 }

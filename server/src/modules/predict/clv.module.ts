@@ -1,0 +1,9 @@
+import type { ZodApp } from '../../platform/http/server.ts';
+import type { PredictDeps } from './predict.deps.ts';
+
+/** Part of the predict module; filled in by its own issue work. */
+export function createClv(_deps: PredictDeps) {
+  return {
+    routes(_app: ZodApp): void {},
+  };
+}

@@ -1,0 +1,37 @@
+import type { ZodApp } from '../../platform/http/server.ts';
+import { createChat } from './chat.module.ts';
+import { createEmail } from './email.module.ts';
+import { createKb } from './kb.module.ts';
+import { createSla } from './sla.module.ts';
+import type { SupportDeps, SupportRole } from './support.deps.ts';
+import { createTickets } from './tickets.module.ts';
+
+export type { SupportDeps, SupportRole } from './support.deps.ts';
+
+/** The support module: tickets and the agent inbox, email in/out, live chat, knowledge base, SLA, CSAT, reports. */
+export function createSupportModule(deps: SupportDeps) {
+  const tickets = createTickets(deps);
+  const kb = createKb(deps);
+  const email = createEmail(deps);
+  const chat = createChat(deps);
+  const sla = createSla(deps);
+  const parts = [tickets, kb, email, chat, sla];
+  return {
+    tickets,
+    kb,
+    email,
+    chat,
+    sla,
+    routes(app: ZodApp): void {
+      for (const p of parts) p.routes(app);
+    },
+    async start(role: SupportRole): Promise<void> {
+      for (const p of parts) await p.start(role);
+    },
+    async stop(): Promise<void> {
+      for (const p of [...parts].reverse()) await p.stop();
+    },
+  };
+}
+
+export type SupportModule = ReturnType<typeof createSupportModule>;
