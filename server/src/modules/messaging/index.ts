@@ -55,6 +55,8 @@ export function createMessagingModule(deps: MessagingDeps) {
 
   return {
     sender,
+    /** Template context: other modules add their part (`recommendations`, `predictions`, `loyalty`) with addSection. */
+    contexts,
     dispatcher,
     signer,
     links,
