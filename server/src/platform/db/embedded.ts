@@ -205,7 +205,13 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     fs.writeFileSync(secretFile, password, { mode: 0o600 });
   }
   const password = fs.readFileSync(secretFile, 'utf8').trim();
-  const urlFor = (port: number) => `postgres://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  // A Unix socket in the cluster directory when its path fits (sun_path is ~107 bytes): connections
+  // skip the loopback TCP stack, which on a small machine costs as much CPU as the queries themselves.
+  const socketFits = (port: number) => Buffer.byteLength(path.join(pgdata, `.s.PGSQL.${port}`)) < 100;
+  const urlFor = (port: number) => {
+    const tcp = `postgres://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    return socketFits(port) && fs.existsSync(path.join(pgdata, `.s.PGSQL.${port}`)) ? `${tcp}?host=${encodeURIComponent(pgdata)}` : tcp;
+  };
 
   const running = readPostmaster(pgdata);
   if (running) {
@@ -231,7 +237,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     port: String(port),
-    unix_socket_directories: '',
+    unix_socket_directories: socketFits(port) ? pgdata : '',
     max_connections: '200',
     ...opts.settings,
   };
@@ -264,8 +270,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   }
   if (opts.role === 'owner') writeOwner(dataDir, process.pid);
   log(`Embedded PostgreSQL started on 127.0.0.1:${port} (data in ${pgdata})`);
-  // A guest (CLI command) that had to start the server stops it again when done.
-  return makeHandle(url, true, child.pid ?? 0, dataDir);
+  // A guest (CLI command) that had to start the server stops it again when done; the socket exists by now.
+  return makeHandle(urlFor(port), true, child.pid ?? 0, dataDir);
 }
 
 function makeHandle(url: string, owned: boolean, pid: number, dataDir: string): EmbeddedServer {
