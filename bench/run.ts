@@ -15,6 +15,22 @@ const { values } = parseArgs({
     events: { type: 'string' },
     messages: { type: 'string' },
     'flow-customers': { type: 'string' },
+    'forecast-products': { type: 'string' },
+    'forecast-weeks': { type: 'string' },
+    articles: { type: 'string' },
+    // support-email: inbound emails to process (default 2,000).
+    emails: { type: 'string' },
+    // support-inbox: tickets in the inbox (default 100,000) and requests per view (default 40).
+    tickets: { type: 'string' },
+    runs: { type: 'string' },
+    // support-chat: widget sockets (default 1,000), of which chatting with a person (100), messages/s (10).
+    'chat-visitors': { type: 'string' },
+    'chat-active': { type: 'string' },
+    'chat-rate': { type: 'string' },
+    // support-sla: overdue tickets for the breach job (default 20,000).
+    'sla-tickets': { type: 'string' },
+    // predict-recs: order lines of the synthetic shop (default 1,000,000).
+    lines: { type: 'string' },
   },
   strict: false,
 });

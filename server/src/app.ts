@@ -117,9 +117,13 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
     baseUrl: config.publicUrl ?? `http://localhost:${config.port}`, webhooksAllowPrivate: config.webhooksAllowPrivate,
   });
   const predict = createPredictModule({ db: dbh.db, activities, jobs, customers, commerce: commerce.service, log });
+  // `{% for p in recommendations %}` in email templates: each recipient's top products (docs/predictions.md).
+  messaging.contexts.addSection('recommendations', (db, ids) => predict.recs.service.contextSection(db, ids));
+  // `{{ predictions.churn_risk }}`, `{{ predictions.clv | money }}`: each recipient's CLV and churn predictions (docs/predictions.md).
+  messaging.contexts.addSection('predictions', (db, ids) => predict.clv.service.contextSection(db, ids));
   const support = createSupportModule({
     db: dbh.db, config, activities, jobs, customers, commerce: commerce.service, segments, messaging, log,
-    baseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    baseUrl: config.publicUrl ?? `http://localhost:${config.port}`, databaseUrl: target.url,
   });
   // Imported orders change who is a champion: every finished import asks for a recompute (they coalesce).
   integrations.imports.service.onImportFinished((tx) => rfm.jobs.requestRecompute(tx));

@@ -26,6 +26,9 @@ const envSchema = z.object({
   PATRON_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   PATRON_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PATRON_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  PATRON_SUPPORT_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PATRON_SUPPORT_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  PATRON_SUPPORT_SMTP_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(30 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -47,6 +50,8 @@ export interface Config {
   trustProxy: boolean;
   /** Outbound webhooks may target private, loopback and link-local addresses. */
   webhooksAllowPrivate: boolean;
+  /** Support's built-in SMTP receiver: off unless a port is set (runs in processes that serve HTTP). */
+  supportSmtp: { port: number | null; host: string; maxBytes: number };
 }
 
 /** Thrown for a bad environment; its message is one line naming the variable and what it expects. */
@@ -81,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.PATRON_COOKIE_SECURE === 'auto' ? 'auto' : e.PATRON_COOKIE_SECURE === 'true',
     trustProxy: e.PATRON_TRUST_PROXY === 'true',
     webhooksAllowPrivate: e.PATRON_WEBHOOKS_ALLOW_PRIVATE === 'true',
+    supportSmtp: { port: e.PATRON_SUPPORT_SMTP_PORT ?? null, host: e.PATRON_SUPPORT_SMTP_HOST, maxBytes: e.PATRON_SUPPORT_SMTP_MAX_BYTES },
   };
 }
 

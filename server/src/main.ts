@@ -14,6 +14,7 @@ import { API_KEY_SCOPES, ROLES, type Role } from './platform/http/rbac.ts';
 import { createLogger } from './platform/log.ts';
 import { emailSchema, passwordSchema } from './modules/users/users.schemas.ts';
 import { parseImportArgs, runImportCommand, type ImportCommandOptions } from './modules/integrations/imports/imports.cli.ts';
+import { runPredictFit, type PredictFitOptions } from './modules/predict/clv.cli.ts';
 
 const program = new Command('patron')
   .description('Patron: the self-hosted customer platform for online stores')
@@ -113,6 +114,20 @@ program
     const summary = await withPatron((p) => runDemo(p, CLI_ACTOR, { file: opts.file, log: (m) => process.stderr.write(m + '\n') }));
     if (opts.json) console.log(JSON.stringify(summary));
     else console.log('Demo store loaded. Open Patron and look around: Customers, Orders, Products.');
+  });
+
+const predict = program.command('predict').description('Predictions: lifetime value and churn models');
+
+predict
+  .command('fit')
+  .description('Fit the CLV models (BG/NBD + Gamma-Gamma) and print parameters, standard errors and log-likelihood; without --until every customer is re-scored')
+  .option('--until <date>', 'last day of the calibration period (YYYY-MM-DD, store time zone); default today')
+  .option('--unit <unit>', 'time unit of the model: day or week', 'week')
+  .option('--horizon <months>', 'CLV horizon in months (1-120)', '12')
+  .option('--discount <rate>', 'annual discount rate for CLV, e.g. 0.1', '0.1')
+  .option('--json', 'print the result as JSON on stdout')
+  .action(async (opts: PredictFitOptions) => {
+    await withPatron((p) => runPredictFit(p.modules.predict.clv.service, CLI_ACTOR, opts));
   });
 
 const user = program.command('user').description('Manage people who log in to Patron');

@@ -6,6 +6,7 @@ import { parseAnalyticsSearch } from './modules/analytics/range.ts';
 import type { RfmSelection } from './modules/rfm/api.ts';
 import { isRfmClass } from './modules/rfm/classes.ts';
 import { parseMessagesSearch } from './modules/messaging/messages/api.ts';
+import { parseInboxSearch } from './modules/support/inbox/search.ts';
 import { meQuery, setupStatusQuery } from './modules/session/api.ts';
 import { AppLayout } from './routes/app/AppLayout.tsx';
 import { NotFound, RouteError } from './routes/app/fallbacks.tsx';
@@ -345,6 +346,96 @@ const flowRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/flows/editor.tsx'), 'FlowPage'),
 });
 
+const forecastRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/predict/forecast',
+  validateSearch: (s: Record<string, unknown>): { kind?: 'store' | 'category' | 'product'; key?: string } => ({
+    kind: s.kind === 'store' || s.kind === 'category' || s.kind === 'product' ? s.kind : undefined,
+    key: str(s.key),
+  }),
+  component: lazyRouteComponent(() => import('./routes/predict/forecast.tsx'), 'ForecastPage'),
+});
+
+const clvRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/predict/clv',
+  component: lazyRouteComponent(() => import('./routes/predict/model.tsx'), 'ClvModelPage'),
+});
+
+const recommendationsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/predict/recommendations',
+  component: lazyRouteComponent(() => import('./routes/predict/recommendations.tsx'), 'RecommendationsPage'),
+});
+
+// Knowledge base (support). /support/kb/new wins over /support/kb/$id.
+const kbRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/support/kb',
+  component: lazyRouteComponent(() => import('./routes/support/kb/list.tsx'), 'KnowledgeBasePage'),
+});
+
+const newKbArticleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/support/kb/new',
+  component: lazyRouteComponent(() => import('./routes/support/kb/editor.tsx'), 'NewKbArticlePage'),
+});
+
+const kbArticleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/support/kb/$id',
+  component: lazyRouteComponent(() => import('./routes/support/kb/editor.tsx'), 'KbArticlePage'),
+});
+
+const inboxRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/support/inbox',
+  validateSearch: parseInboxSearch,
+  component: lazyRouteComponent(() => import('./routes/support/inbox.tsx'), 'InboxPage'),
+});
+
+const supportSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/support',
+  validateSearch: (s: Record<string, unknown>): { tab?: string } => ({ tab: str(s.tab) }),
+  component: lazyRouteComponent(() => import('./routes/support/settings.tsx'), 'SupportSettingsPage'),
+});
+
+// Live chat (support): the agents' chat page and Settings → Live chat.
+const chatsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/support/chat',
+  component: lazyRouteComponent(() => import('./modules/support/chat/ChatsPage.tsx'), 'ChatsPage'),
+});
+
+const chatSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/live-chat',
+  component: lazyRouteComponent(() => import('./modules/support/chat/ChatSettingsPage.tsx'), 'ChatSettingsPage'),
+});
+
+// Settings → Support email (support/email).
+const emailSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/support-email',
+  component: lazyRouteComponent(() => import('./modules/support/email/EmailSettingsPage.tsx'), 'EmailSettingsPage'),
+});
+
+// Support reports and Settings → SLA & satisfaction (support/sla).
+const supportReportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/support/reports',
+  validateSearch: (s: Record<string, unknown>): { range?: string; from?: string; to?: string; team?: string } => ({ range: str(s.range), from: str(s.from), to: str(s.to), team: str(s.team) }),
+  component: lazyRouteComponent(() => import('./routes/support/reports.tsx'), 'SupportReportsPage'),
+});
+
+const slaSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/support-sla',
+  validateSearch: (s: Record<string, unknown>): { tab?: string } => ({ tab: str(s.tab) }),
+  component: lazyRouteComponent(() => import('./modules/support/sla/SlaSettingsPage.tsx'), 'SlaSettingsPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
@@ -376,7 +467,16 @@ const routeTree = rootRoute.addChildren([
     flowRoute,
     messagesRoute,
     messageRoute,
-    settingsRoute.addChildren([storeRoute, importRoute, storeConnectionsRoute, trackingRoute, webhooksRoute, teamRoute, apiKeysRoute, auditRoute, jobsRoute, messagingSettingsRoute, suppressionsRoute]),
+    clvRoute,
+    forecastRoute,
+    recommendationsRoute,
+    inboxRoute,
+    kbRoute,
+    newKbArticleRoute,
+    kbArticleRoute,
+    chatsRoute,
+    supportReportsRoute,
+    settingsRoute.addChildren([storeRoute, importRoute, storeConnectionsRoute, trackingRoute, webhooksRoute, teamRoute, apiKeysRoute, auditRoute, jobsRoute, messagingSettingsRoute, suppressionsRoute, supportSettingsRoute, chatSettingsRoute, emailSettingsRoute, slaSettingsRoute]),
   ]),
 ]);
 

@@ -83,6 +83,17 @@ export async function runDemo(p: Patron, actor: Actor, opts: DemoOptions = {}): 
     summary.segments = { evaluated: seg.evaluated };
     log('Setting up messaging (addresses and consent, templates, flows, a newsletter)…');
     summary.messaging = await p.modules.messaging.demo(actor, log);
+    log('Writing the help centre (knowledge-base categories and articles)…');
+    summary.helpCentre = await p.modules.support.kb.demo(actor, log);
+    log('Support: teams, macros, rules and a few dozen conversations…');
+    summary.supportTickets = await p.modules.support.tickets.demo(actor, log);
+    summary.supportEmail = await p.modules.support.email.demo(actor, log);
+    summary.liveChat = await p.modules.support.chat.demo(actor, log);
+    log('Support: business hours, SLA policies, three weeks of ticket history and satisfaction ratings…');
+    summary.supportSla = await p.modules.support.sla.demo(actor, log);
+    summary.forecast = await p.modules.predict.forecast.demo(actor, log);
+    summary.recommendations = await p.modules.predict.recs.demo(actor, log);
+    summary.lifetimeValue = await p.modules.predict.clv.demo(actor, log);
     await putSetting(db, 'demo', { status: 'done', startedAt: started.toISOString(), finishedAt: new Date().toISOString(), dataset: file ? 'uci-online-retail' : 'synthetic', summary, error: null });
     await audit.record(db, actor, { action: 'demo.loaded', entityType: 'settings', entityId: 'demo', summary: `Loaded the demo store (${file ? 'UCI Online Retail' : 'synthetic'})`, after: summary });
     return summary;

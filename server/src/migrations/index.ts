@@ -15,6 +15,14 @@ import * as m0013 from './0013_consent_tracking.ts';
 import * as m0014 from './0014_campaigns.ts';
 import * as m0015 from './0015_flows.ts';
 import * as m0016 from './0016_messaging_engagement.ts';
+import * as m0017 from './0017_predict_clv.ts';
+import * as m0018 from './0018_predict_recs.ts';
+import * as m0019 from './0019_predict_forecast.ts';
+import * as m0020 from './0020_support.ts';
+import * as m0021 from './0021_support_kb.ts';
+import * as m0022 from './0022_support_email.ts';
+import * as m0023 from './0023_support_chat.ts';
+import * as m0024 from './0024_support_sla.ts';
 
 /** Every migration, in order. Append only: a shipped migration is never edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +42,12 @@ export const migrations: Record<string, Migration> = {
   '0014_campaigns': m0014,
   '0015_flows': m0015,
   '0016_messaging_engagement': m0016,
+  '0017_predict_clv': m0017,
+  '0018_predict_recs': m0018,
+  '0019_predict_forecast': m0019,
+  '0020_support': m0020,
+  '0021_support_kb': m0021,
+  '0022_support_email': m0022,
+  '0023_support_chat': m0023,
+  '0024_support_sla': m0024,
 };

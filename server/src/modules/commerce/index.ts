@@ -7,6 +7,9 @@ import { CommerceService } from './commerce.service.ts';
 
 export { CommerceService, claimsFor } from './commerce.service.ts';
 export { CommerceBulkService } from './commerce.bulk.ts';
+/** A customer's orders (with lines) and carts, as the 360° page shows them: support's customer context reads them too. */
+export { customerOrders, customerCarts } from './commerce.query.ts';
+export { orderSchema, orderLineSchema, cartSchema } from './commerce.schemas.ts';
 
 /** The commerce module: products, orders, refunds and carts. */
 export function createCommerceModule(deps: { db: Db; activities: Activities; customers: CustomersService }) {

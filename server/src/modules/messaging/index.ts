@@ -22,6 +22,15 @@ import type { Actor } from '../../platform/audit/audit.ts';
 export { MessageSender } from './send.service.ts';
 export type { SendRequest } from './send.types.ts';
 export { MessagingRoi } from './attribution.ts';
+/** The store's name, address, colour and logo as templates and public pages show them. */
+export { storeVars } from './context.ts';
+/** Liquid rendering as templates use it (sandboxed, time- and memory-bounded): support macros reuse it. */
+export { renderTemplate, checkTemplate, TemplateError, type TemplateIssue } from './render.ts';
+/** SMTP as messaging configures it, for transactional mail sent outside the message queue (support replies). */
+export { SmtpTransport, TransportError, classifySmtpError, type OutgoingEmail } from './transport.ts';
+export { messagingSettings } from './messaging.settings.ts';
+/** Bounce reports (RFC 3464) into events for `engagement.bounces.apply` (support's inbound mail hands DSNs over). */
+export { parseDsn } from './bounces.parse.ts';
 
 export interface MessagingDeps {
   db: Db;

@@ -8,7 +8,7 @@ export type FieldType = 'text' | 'number' | 'money' | 'boolean' | 'date' | 'time
 export interface FieldDef {
   key: string;
   label: string;
-  group: 'Profile' | 'Commerce' | 'Custom attributes';
+  group: 'Profile' | 'Commerce' | 'Custom attributes' | 'Predictions';
   type: FieldType;
   /** Birthdays and anniversaries: "in the next 7 days" means the next occurrence of the day. */
   recurring?: boolean;
@@ -54,7 +54,25 @@ export const BUILTIN_FIELDS: FieldDef[] = [
     // Filled in by the compiler with "now" (see compileField): a placeholder expression here.
     expr: sql`null`,
   },
+  // Predictions (CLV and churn): read-only reads of the predict module's customer_predictions, refreshed nightly.
+  // A customer the models have not scored has no value (so "churn risk is high" never matches them).
+  ...predictionFields(),
 ];
+
+function predictionFields(): FieldDef[] {
+  const pred = (column: string) => sql`(select p.${sql.raw(column)} from customer_predictions p where p.customer_id = c.id)`;
+  const f = (key: string, label: string, type: FieldType, column: string, help: string, extra: Partial<FieldDef> = {}): FieldDef =>
+    ({ key, label, group: 'Predictions', type, changesWith: 'time', help, expr: pred(column), ...extra });
+  return [
+    f('churnRisk', 'Churn risk', 'text', 'churn_risk', 'low, medium or high: 1 − the probability the customer is still active (BG/NBD)', { options: ['low', 'medium', 'high'] }),
+    f('probabilityAlive', 'Probability still active', 'number', 'p_alive', 'From 0 to 1, e.g. less than 0.3'),
+    f('expectedOrders90', 'Expected orders, next 90 days', 'number', 'expected_orders_90', 'The model\'s expected number of orders in the next 90 days', { ranked: true }),
+    f('expectedOrders365', 'Expected orders, next 365 days', 'number', 'expected_orders_365', 'The model\'s expected number of orders in the next year', { ranked: true }),
+    f('predictedClv', 'Predicted lifetime value', 'money', 'clv', 'Discounted value of the customer\'s expected orders over the model\'s horizon (12 months by default)', { ranked: true }),
+    f('expectedOrderValue', 'Expected order value', 'money', 'expected_aov', 'The spend model\'s expected value of the customer\'s next orders'),
+    f('expectedNextOrder', 'Expected next order date', 'date', 'next_order_on', 'The day by which the customer is more likely than not to have ordered again'),
+  ];
+}
 
 export const BUILTIN_BY_KEY = new Map(BUILTIN_FIELDS.map((f) => [f.key, f]));
 

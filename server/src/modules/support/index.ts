@@ -11,10 +11,16 @@ export type { SupportDeps, SupportRole } from './support.deps.ts';
 /** The support module: tickets and the agent inbox, email in/out, live chat, knowledge base, SLA, CSAT, reports. */
 export function createSupportModule(deps: SupportDeps) {
   const tickets = createTickets(deps);
-  const kb = createKb(deps);
-  const email = createEmail(deps);
-  const chat = createChat(deps);
-  const sla = createSla(deps);
+  const kb = createKb(deps, {
+    // Suggestions by ticket: the subject and the customer's latest messages.
+    ticketText: async (id) => {
+      const d = await tickets.service.detail(id);
+      return [d.ticket.subject, ...d.messages.filter((m) => m.direction === 'inbound').slice(-3).map((m) => m.bodyText)].join('\n\n');
+    },
+  });
+  const email = createEmail(deps, tickets);
+  const chat = createChat(deps, tickets, kb.assistant, email.outbound);
+  const sla = createSla(deps, tickets);
   const parts = [tickets, kb, email, chat, sla];
   return {
     tickets,

@@ -21,6 +21,8 @@ export interface SupportDeps {
   log: Logger;
   /** Public base URL for links in emails (help centre, CSAT, widget). */
   baseUrl: string;
+  /** The database URL, for the realtime hub's LISTEN connection (live.hub.ts); the pool cannot hold one open. */
+  databaseUrl: string;
 }
 
 /** What this process does: serves HTTP (and listeners such as the SMTP receiver) and/or runs background work. */

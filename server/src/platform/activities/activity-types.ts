@@ -44,6 +44,14 @@ export const ACTIVITY_TYPES = [
   'SMS Sent',
   'SMS Delivered',
   'SMS Failed',
+  // Support (tickets from every channel; one activity per customer-visible message)
+  'Ticket Created',
+  'Ticket Message Received',
+  'Ticket Replied',
+  'Ticket Solved',
+  // SLA and CSAT (support: sla.*, csat.*)
+  'Ticket SLA Breached',
+  'Ticket Rated',
 ] as const;
 
 export type KnownActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -4,6 +4,12 @@ import type { ReactNode } from 'react';
 import { CustomerJourneysPanel } from '../messaging/flows/CustomerJourneysPanel.tsx';
 import { CustomerMessagesPanel } from '../messaging/messages/CustomerMessagesPanel.tsx';
 import { CustomerSegmentsPanel } from '../segments/CustomerSegmentsPanel.tsx';
+import { IconSparkles } from '@tabler/icons-react';
+import { CustomerRecsPanel } from '../predict/recs/CustomerRecsPanel.tsx';
+import { IconCrystalBall } from '@tabler/icons-react';
+import { CustomerPredictionsPanel } from '../predict/clv/CustomerPredictionsPanel.tsx';
+import { IconMessages } from '@tabler/icons-react';
+import { CustomerTicketsPanel } from '../support/inbox/CustomerTicketsPanel.tsx';
 import { CartsPanel } from './CartsPanel.tsx';
 import { IdentitiesPanel } from './IdentitiesPanel.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
@@ -72,6 +78,27 @@ export const CUSTOMER_SECTIONS: CustomerSection[] = [
     icon: IconRoute,
     permission: 'messaging:read',
     render: ({ customer }) => <CustomerJourneysPanel customerId={customer.id} />,
+  },
+  {
+    key: 'tickets',
+    label: 'Tickets',
+    icon: IconMessages,
+    permission: 'support:read',
+    render: ({ customer }) => <CustomerTicketsPanel customerId={customer.id} />,
+  },
+  {
+    key: 'predictions',
+    label: 'Predictions',
+    icon: IconCrystalBall,
+    permission: 'predict:read',
+    render: ({ customer }) => <CustomerPredictionsPanel customerId={customer.id} />,
+  },
+  {
+    key: 'recommendations',
+    label: 'Recommended',
+    icon: IconSparkles,
+    permission: 'predict:read',
+    render: ({ customer }) => <CustomerRecsPanel customerId={customer.id} />,
   },
   { key: 'notes', label: 'Notes', icon: IconNote, render: ({ customer, readOnly }) => <NotesPanel customerId={customer.id} readOnly={readOnly} /> },
   {

@@ -15,7 +15,7 @@ export interface Subject {
   make: () => Condition;
 }
 
-export const GROUP_ORDER = ['Profile', 'Custom attributes', 'Commerce', 'Behaviour', 'Purchases', 'Consent', 'RFM', 'Segments'];
+export const GROUP_ORDER = ['Profile', 'Custom attributes', 'Commerce', 'Behaviour', 'Purchases', 'Consent', 'RFM', 'Predictions', 'Segments'];
 
 const DEFAULT_OP: Record<string, string> = { text: 'is', number: 'gt', money: 'gt', boolean: 'isTrue', date: 'inLast', timestamp: 'inLast', list: 'hasAny' };
 

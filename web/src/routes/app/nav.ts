@@ -3,6 +3,14 @@ import {
   IconWebhook,
 } from '@tabler/icons-react';
 import { IconChartLine, IconInbox, IconMail, IconMailOff, IconRoute, IconSend, IconTemplate } from '@tabler/icons-react';
+import { IconTrendingUp } from '@tabler/icons-react';
+import { IconSparkles } from '@tabler/icons-react';
+import { IconLifebuoy, IconMessages } from '@tabler/icons-react';
+import { IconCrystalBall } from '@tabler/icons-react';
+import { IconBook2 } from '@tabler/icons-react';
+import { IconMessageCircle } from '@tabler/icons-react';
+import { IconMailForward } from '@tabler/icons-react';
+import { IconClockHour4, IconReportAnalytics } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { LinkProps } from '@tanstack/react-router';
 
@@ -43,6 +51,23 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    label: 'Support',
+    items: [
+      { label: 'Inbox', icon: IconMessages, to: '/support/inbox', permission: 'support:read' },
+      { label: 'Live chat', icon: IconMessageCircle, to: '/support/chat', permission: 'support:read' },
+      { label: 'Knowledge base', icon: IconBook2, to: '/support/kb', permission: 'support:read' },
+      { label: 'Reports', icon: IconReportAnalytics, to: '/support/reports', permission: 'support:read' },
+    ],
+  },
+  {
+    label: 'Predict',
+    items: [
+      { label: 'Lifetime value & churn', icon: IconCrystalBall, to: '/predict/clv', permission: 'predict:read' },
+      { label: 'Demand forecast', icon: IconTrendingUp, to: '/predict/forecast', permission: 'predict:read' },
+      { label: 'Recommendations', icon: IconSparkles, to: '/predict/recommendations', permission: 'predict:read' },
+    ],
+  },
+  {
     label: 'Settings',
     items: [
       { label: 'Store', icon: IconBuildingStore, to: '/settings/store', permission: 'settings:read' },
@@ -51,6 +76,10 @@ export const NAV: NavSection[] = [
       { label: 'Tracking', icon: IconRadar, to: '/settings/tracking', permission: 'settings:read' },
       { label: 'Email & SMS', icon: IconMail, to: '/settings/messaging', permission: 'messaging:read' },
       { label: 'Suppressions', icon: IconMailOff, to: '/settings/suppressions', permission: 'messaging:read' },
+      { label: 'Support', icon: IconLifebuoy, to: '/settings/support', permission: 'support:read' },
+      { label: 'Support email', icon: IconMailForward, to: '/settings/support-email', permission: 'settings:read' },
+      { label: 'SLA & CSAT', icon: IconClockHour4, to: '/settings/support-sla', permission: 'support:read' },
+      { label: 'Live chat', icon: IconMessageCircle, to: '/settings/live-chat', permission: 'settings:write' },
       { label: 'Webhooks', icon: IconWebhook, to: '/settings/webhooks', permission: 'integrations:read' },
       { label: 'Team', icon: IconUsersGroup, to: '/settings/team', permission: 'team:read' },
       { label: 'API keys', icon: IconKey, to: '/settings/api-keys', permission: 'apikeys:read' },

@@ -15,6 +15,9 @@ import type { ProductDetail } from '../../modules/commerce/api.ts';
 import { OrderBadges, StatusBadge } from '../../modules/commerce/badges.tsx';
 import { useStoreSettings } from '../../modules/store/api.ts';
 import { ProductThumb } from '../../modules/commerce/ProductThumb.tsx';
+import { ProductRecsSection } from '../../modules/predict/recs/ProductRecsSection.tsx';
+import { ProductForecastCard } from '../../modules/predict/forecast/ProductForecastCard.tsx';
+import { useCan } from '../../modules/session/context.tsx';
 
 const route = getRouteApi('/app/products/$id');
 
@@ -45,6 +48,7 @@ function Loaded({ product: p }: { product: ProductDetail }) {
   // Revenue is summed over order lines, which are in the store currency.
   const storeCurrency = store.data?.currency ?? currency;
   const safeUrl = p.url && /^https?:\/\//i.test(p.url) ? p.url : null;
+  const canPredict = useCan()('predict:read');
 
   return (
     <Stack gap="lg">
@@ -138,6 +142,7 @@ function Loaded({ product: p }: { product: ProductDetail }) {
               </TableCard>
             )}
             <RecentOrders productId={p.id} />
+            {canPredict && <ProductRecsSection productId={p.id} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
@@ -163,6 +168,7 @@ function Loaded({ product: p }: { product: ProductDetail }) {
               )}
             </Stack>
           </Paper>
+          {canPredict && <ProductForecastCard productId={p.id} />}
         </Grid.Col>
       </Grid>
     </Stack>
