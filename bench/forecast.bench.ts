@@ -36,7 +36,7 @@ function store(products: number, weeks: number, seed = 11) {
 /** Fitting, selecting, backtesting and forecasting every series of a store, vs fitting SES alone on the same series. */
 export const bench: Bench = {
   name: 'forecast',
-  description: 'Demand forecast run (ETS fits with model selection on held-out weeks, 8-week backtest, 12-week forecast with intervals, per product + 20 categories + store) on a seeded store (--forecast-products N, default 2,000; --forecast-weeks W, default 156)',
+  description: 'Demand forecast run (ETS, Croston–SBA, TSB, combination and naive candidates chosen on held-out weeks, 8-week backtest, 12-week forecast with intervals, per product + 20 categories + store) on a seeded store (--forecast-products N, default 2,000; --forecast-weeks W, default 156)',
   async run(opts) {
     const products = Number(opts.flags['forecast-products'] ?? 2000);
     const weeks = Number(opts.flags['forecast-weeks'] ?? 156);

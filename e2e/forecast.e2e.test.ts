@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../server/src/platform/audit/audit.ts';
-import { removeTmpFiles, splitCsv, tmpFile, uciLines } from '../server/src/modules/integrations/imports/uci.fixture.ts';
+import { removeTmpFiles, tmpFile } from '../server/src/modules/integrations/imports/uci.fixture.ts';
+import { uciLinesOf, uciRankedProducts } from '../server/src/modules/predict/forecast.fixture.ts';
 import { hasBrowser } from './browser.ts';
 import { DOCS_SCREENSHOTS, screenshots, startBrowserTest, visible, type BrowserTest } from './harness.ts';
 
@@ -16,16 +17,8 @@ let top: string[] = [];
 describe.skipIf(!hasBrowser)('demand forecast in a real browser', () => {
   beforeAll(async () => {
     env = await startBrowserTest({ owner: { email: 'owner@shop.test', password: 'owner password 1' } });
-    const all: string[] = [];
-    for await (const l of uciLines()) all.push(l);
-    const count = new Map<string, number>();
-    for (const l of all.slice(1)) {
-      const code = splitCsv(l)[1]!;
-      count.set(code, (count.get(code) ?? 0) + 1);
-    }
-    top = [...count.entries()].filter(([c]) => /^\d/.test(c)).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([c]) => c);
-    const chosen = new Set(top);
-    const lines = [all[0]!, ...all.slice(1).filter((l) => chosen.has(splitCsv(l)[1]!))];
+    top = uciRankedProducts().slice(0, 10);
+    const lines = uciLinesOf(top);
     await env.api('PUT', '/api/settings/store', { currency: 'GBP', timeZone: 'Europe/London' });
     const { app } = env;
     await app.patron.modules.integrations.imports.service.runFile(CLI_ACTOR, tmpFile('uci-forecast.csv', lines.join('\n')), { kind: 'orders', preset: 'uci', dryRun: false });

@@ -37,7 +37,7 @@ describe.skipIf(!hasBrowser)('live chat in a real browser', () => {
     await env?.close();
   });
 
-  it('visitor asks, the assistant answers, a person takes over and replies', async () => {
+  it('visitor asks, the assistant answers, a person takes over and replies', { timeout: 90_000 }, async () => {
     const agent = await env.loggedIn(EMAIL, PASSWORD, { width: 1440, height: 900 });
     agent.setDefaultTimeout(15_000);
     await agent.goto(`${env.app.url}/settings/live-chat`);
@@ -80,6 +80,7 @@ describe.skipIf(!hasBrowser)('live chat in a real browser', () => {
     await visible(agent.getByRole('log', { name: 'Chat messages' }).getByText(/A new blanket ships today/));
 
     await visible(panel.getByText(/A new blanket ships today/));
+    await visible(panel.getByText('Seen', { exact: true }));
     expect(problems).toEqual([]);
     await visible(panel.getByText('owner', { exact: true }));
     await shot(visitor, 'support-chat-widget-agent', false);

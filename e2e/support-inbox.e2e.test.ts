@@ -91,6 +91,18 @@ describe.skipIf(!hasBrowser)('support inbox in a real browser', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('works on a phone: the list, then one conversation with a way back', async () => {
+    const page = await env.loggedIn(EMAIL, PASSWORD, { width: 390, height: 844 });
+    await page.goto(`${env.app.url}/support/inbox?view=all`);
+    await visible(page.getByText('Do you deliver to Ireland?'));
+    await shot(page, 'support-inbox-phone', false);
+    await page.getByText('Do you deliver to Ireland?').click();
+    await visible(page.getByRole('heading', { level: 2, name: 'Do you deliver to Ireland?' }));
+    await shot(page, 'support-inbox-phone-ticket', false);
+    await page.getByRole('button', { name: 'All tickets' }).click();
+    await visible(page.getByText('Gift wrapping'));
+  });
+
   it('shows the settings (rules builder) and the customer\'s Tickets tab', async () => {
     const page = await env.loggedIn(EMAIL, PASSWORD, { width: 1440, height: 1000 });
     await page.goto(`${env.app.url}/settings/support?tab=macros`);
@@ -102,6 +114,12 @@ describe.skipIf(!hasBrowser)('support inbox in a real browser', () => {
     await page.getByRole('button', { name: '+ Condition' }).click();
     await shot(page, 'support-settings-rule', false);
     await page.keyboard.press('Escape');
+    // The hosted contact form a customer sees.
+    const visitor = await env.page({ width: 800, height: 900 });
+    await visitor.goto(`${env.app.url}/support/form`);
+    await visitor.getByRole('button', { name: 'Send message' }).click();
+    await visible(visitor.getByText('Enter your email address so we can reply.'));
+    await shot(visitor, 'support-form');
     const ann = (await env.api<{ items: { id: string }[] }>('GET', '/api/customers?q=ann.lee')).items[0]!;
     await page.goto(`${env.app.url}/customers/${ann.id}`);
     await page.getByRole('tab', { name: /Tickets/ }).click();

@@ -47,7 +47,7 @@
     + '.b{border:0;border-radius:10px;background:var(--c);color:#fff;padding:9px 14px;cursor:pointer;font-weight:600}.b2{background:transparent;color:var(--c);border:1px solid currentColor}'
     + '.hu{padding:0 10px 10px;display:flex;justify-content:space-between;align-items:center;font-size:12px;color:#57606a}'
     + '.o{padding:12px;border-top:1px solid #eaeef2;display:flex;flex-direction:column;gap:8px}.o label{font-size:12.5px;font-weight:600}.o input,.o textarea{border:1px solid #d0d7de;border-radius:8px;padding:8px}'
-    + '.e{color:#cf222e;font-size:12.5px;padding:0 12px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}'
+    + '.seen{font-size:11px;color:#57606a;text-align:right;margin-top:2px}.e{color:#cf222e;font-size:12.5px;padding:0 12px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}'
     + '@media (max-width:480px){.p{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}.l{right:14px;bottom:14px}}';
 
   var BOT = '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><rect x="4" y="8" width="16" height="12" rx="3"/><path d="M12 4v4M9 14h.01M15 14h.01"/></svg>';
@@ -316,6 +316,12 @@
       if (m.online != null) online = m.online;
       if (m.chatId) { state.chatId = m.chatId; save(); }
       render();
+    } else if (m.type === 'read') {
+      var mine = els.log.querySelectorAll('.r.v[data-s]'), last = null;
+      for (var i = 0; i < mine.length; i++) if (+mine[i].getAttribute('data-s') <= m.seq) last = mine[i];
+      var old = els.log.querySelector('.seen');
+      if (old) old.remove();
+      if (last) last.firstChild.appendChild(el('div', { class: 'seen' }, 'Seen'));
     } else if (m.type === 'typing') {
       showTyping(m.state ? m.name || 'Support' : null);
     } else if (m.type === 'error') {

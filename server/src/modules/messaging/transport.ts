@@ -7,6 +7,8 @@ export interface OutgoingEmail {
   from: string;
   to: string;
   replyTo?: string;
+  /** Copies (support replies keep the people the customer copied in). */
+  cc?: string;
   subject: string;
   html: string;
   text: string;
@@ -82,7 +84,7 @@ export class SmtpTransport {
 
   async send(m: OutgoingEmail): Promise<SendResult> {
     try {
-      const info = await this.t.sendMail({ from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId, headers: m.headers });
+      const info = await this.t.sendMail({ from: m.from, to: m.to, ...(m.cc ? { cc: m.cc } : {}), replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text, messageId: m.messageId, headers: m.headers });
       return { transport: 'smtp', providerId: info.messageId ?? m.messageId };
     } catch (e) {
       throw classifySmtpError(e);

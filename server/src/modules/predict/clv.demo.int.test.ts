@@ -21,4 +21,8 @@ it('the demo store gets fitted models and every customer with orders scored', as
   expect(overview.scoring!.bgnbd!.se).not.toBeNull();
   const top = await app.patron.modules.predict.clv.service.top(3);
   expect(top.items[0]!.clv).toBeGreaterThan(0);
+
+  // The nightly job refits with the last scoring fit's settings.
+  const nightly = await app.patron.modules.predict.clv.service.runJob('nightly');
+  expect(nightly).toMatchObject({ status: 'fitted', purpose: 'scoring', trigger: 'nightly', unit: 'week', horizonMonths: 12, scored: out.scored });
 });

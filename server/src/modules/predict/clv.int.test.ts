@@ -69,6 +69,13 @@ describe('CLV API: bad input and degenerate stores', () => {
     expect(future.json().errors[0].pointer).toBe('/body/until');
   });
 
+  it('documents every route in OpenAPI under the Predict tag', async () => {
+    const doc = (await app.patron.http!.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const [path, method] of [['/api/predict/clv', 'get'], ['/api/predict/clv/fit', 'post'], ['/api/predict/clv/diagnostics', 'get'], ['/api/predict/clv/top', 'get'], ['/api/customers/{id}/predictions', 'get']] as const) {
+      expect(doc.paths[path]?.[method]?.tags, path).toEqual(['Predict']);
+    }
+  });
+
   it('lets support read predictions but not fit', async () => {
     expect((await call(support, 'POST', '/api/predict/clv/fit', {})).statusCode).toBe(403);
     expect((await call(support, 'GET', '/api/predict/clv/top')).statusCode).toBe(200);
@@ -163,6 +170,14 @@ describe('CLV API: bad input and degenerate stores', () => {
     const clv = app.patron.modules.predict.clv.service;
     expect((await clv.exportCustomer(top.items[0].id)).predictions).toHaveLength(1);
     expect(await clv.eraseCustomer(top.items[0].id)).toEqual({ predictions: 1 });
+
+    // An evaluation fit leaves the predictions alone, and pruning the history never drops the scoring fit they came from.
+    const ev = (await call(owner, 'POST', '/api/predict/clv/fit', { until: '2024-06-30', unit: 'day' })).json();
+    expect(ev).toMatchObject({ purpose: 'evaluation', holdoutEnd: m.calibrationEnd, scored: 0 });
+    const { clvRepo } = await import('./clv.repo.ts');
+    await clvRepo.prune(db, 1);
+    expect((await db.selectFrom('clv_models').select('id').execute()).map((r) => r.id).sort()).toEqual([m.id, ev.id].sort());
+    expect((await clv.forCustomer(top.items[1].id)).prediction?.modelId).toBe(m.id);
 
     const audit = await app.patron.dbh.db.selectFrom('audit_log').select('action').where('action', '=', 'predict.clv.fitted').execute();
     expect(audit.length).toBeGreaterThanOrEqual(3);

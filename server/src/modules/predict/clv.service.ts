@@ -69,7 +69,7 @@ export class ClvService {
       return await this.db.transaction().execute(async (tx) => {
         await clvRepo.lock(tx);
         const t0 = performance.now();
-        const scope = { until, holdoutEnd, timeZone, currency };
+        const scope = { until, holdoutEnd, timeZone, currency, everything: !lastDay || holdoutEnd >= lastDay };
         const counts = await clvRepo.summarise(tx, scope);
         const summaryMs = Math.round(performance.now() - t0);
         const excluded = await clvRepo.excluded(tx, currency);

@@ -1,4 +1,4 @@
-import { backtest, chooseModel, forecastEts, type EtsFit } from './forecast.model.ts';
+import { backtest, selectForecast, type Model } from './forecast.select.ts';
 import type { WeekRow } from './forecast.repo.ts';
 import type { Accuracy, RunSummary } from './forecast.schemas.ts';
 import type { NewForecastRow, SeriesKind } from './forecast.tables.ts';
@@ -11,8 +11,6 @@ export const MAX_WEEKS = 156;
 export const MIN_WEEKS = 4;
 /** Fewest weeks before the holdout for a backtest. */
 export const MIN_BACKTEST_TRAIN = 12;
-/** Products selling in fewer than this share of their weeks get SES only (intermittent demand: a trend is noise there). */
-const SPARSE_SHARE = 0.25;
 
 export type SeriesOut = Omit<NewForecastRow, 'run_id'> & { history: number[]; status: NewForecastRow['status']; kind: SeriesKind; smape: number | null; naive_smape: number | null; naive_kind: string | null };
 
@@ -74,7 +72,7 @@ interface Modelled {
   status: SeriesOut['status'];
   reason: string | null;
   start: number;
-  fit: EtsFit | null;
+  fit: Model | null;
   mean: number[];
   lower: number[];
   upper: number[];
@@ -89,17 +87,16 @@ export function modelSeries(y: readonly number[], opts: { horizon: number; holdo
   if (h.length < MIN_WEEKS) {
     return { status: 'too-little-history', reason: `Only ${h.length} complete week${h.length === 1 ? '' : 's'} since the first sale; a forecast needs at least ${MIN_WEEKS}.`, start: opts.start, ...none };
   }
-  // Intermittent series get SES alone (choosing between trend models on mostly-zero weeks picks noise). The backtest
-  // decides this on its own training weeks, so nothing of the held-out weeks leaks into it.
-  const chooseFor = (s: readonly number[]) =>
-    opts.sparseOk && s.filter((v) => v > 0).length < SPARSE_SHARE * s.length ? { methods: ['ses'] as const } : { validation: opts.holdout };
-  const fit = chooseModel(h, PERIOD, chooseFor(h))!;
-  const f = forecastEts(fit, opts.horizon);
+  // The method is chosen on held-out weeks among the candidates of forecast.select.ts (naive included); the
+  // backtest chooses on its own training weeks only, so nothing of the held-out weeks leaks into it.
+  const sel = { validation: opts.holdout, intermittentOk: opts.sparseOk };
+  const fit = selectForecast(h, PERIOD, sel)!.model;
+  const f = fit.forecast(opts.horizon);
   const mean = f.mean.map((v) => Math.max(0, fin(v)));
   const lower = f.lower.map((v) => Math.max(0, fin(v)));
   const upper = f.upper.map((v, i) => Math.max(mean[i]!, fin(v)));
   let bt: Modelled['bt'] = null;
-  if (h.length >= opts.holdout + MIN_BACKTEST_TRAIN) bt = backtest(h, opts.holdout, PERIOD, chooseFor(h.slice(0, h.length - opts.holdout)));
+  if (h.length >= opts.holdout + MIN_BACKTEST_TRAIN) bt = backtest(h, opts.holdout, PERIOD, sel);
   return { status: 'ok', reason: null, start: opts.start, fit, mean, lower, upper, bt };
 }
 
@@ -116,8 +113,7 @@ function toRow(base: { kind: SeriesKind; key: string; productId: string | null; 
   const recentR = sum(revenue.slice(-8));
   const price = recentU > 0 ? recentR / recentU : sum(hist) > 0 ? sum(revenue) / sum(hist) : 0;
   const total = round3(sum(m.mean));
-  const p = m.fit?.params;
-  const params = !p || !m.fit ? null : m.fit.method === 'ses' ? { alpha: p.alpha } : m.fit.method === 'holt-damped' ? { alpha: p.alpha, beta: p.beta, phi: p.phi } : { alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi };
+  const params = m.fit?.params ?? null;
   return {
     kind: base.kind, key: base.key, product_id: base.productId, label: base.label, sku: base.sku, status: m.status, reason: m.reason,
     method: m.fit?.method ?? null, params: params ? JSON.stringify(params) : null,
@@ -125,15 +121,29 @@ function toRow(base: { kind: SeriesKind; key: string; productId: string | null; 
     mean: m.mean.map(round3), lower: m.lower.map(round3), upper: m.upper.map(round3), cum_mean: cumulative(m.mean).map(round3), cum_upper: cumulative(m.upper).map(round3),
     total, revenue_total: Math.round(fin(total * price)),
     smape: m.bt ? round3(m.bt.smape) : null, naive_smape: m.bt ? round3(m.bt.naiveSmape) : null, naive_kind: m.bt?.naiveKind ?? null,
-    backtest: m.bt ? JSON.stringify({ actual: m.bt.actual.map(round3), forecast: m.bt.forecast.map(round3), naive: m.bt.naive.map(round3) }) : null,
+    backtest: m.bt ? JSON.stringify({ actual: m.bt.actual.map(round3), forecast: m.bt.forecast.map(round3), lower: m.bt.lower.map(round3), upper: m.bt.upper.map(round3), naive: m.bt.naive.map(round3) }) : null,
   };
+}
+
+/** Share (%) of the backtest weeks whose actual lies within the forecast's 95% interval. */
+function coverage(rows: SeriesOut[]): number | null {
+  let inside = 0;
+  let n = 0;
+  for (const r of rows) {
+    const b = JSON.parse(r.backtest as string) as { actual: number[]; lower: number[]; upper: number[] };
+    b.actual.forEach((a, i) => {
+      n++;
+      if (a >= b.lower[i]! - 1e-9 && a <= b.upper[i]! + 1e-9) inside++;
+    });
+  }
+  return n ? round3((100 * inside) / n) : null;
 }
 
 function accuracy(rows: SeriesOut[]): Accuracy {
   const ok = rows.filter((r) => r.status === 'ok');
   const bt = ok.filter((r) => r.smape !== null && r.naive_smape !== null);
   const mean = (v: number[]) => (v.length ? round3(sum(v) / v.length) : null);
-  return { series: ok.length, backtested: bt.length, smape: mean(bt.map((r) => r.smape!)), naiveSmape: mean(bt.map((r) => r.naive_smape!)), beatsNaive: bt.filter((r) => r.smape! < r.naive_smape!).length };
+  return { series: ok.length, backtested: bt.length, smape: mean(bt.map((r) => r.smape!)), naiveSmape: mean(bt.map((r) => r.naive_smape!)), beatsNaive: bt.filter((r) => r.smape! < r.naive_smape!).length, tiesNaive: bt.filter((r) => r.smape === r.naive_smape).length, coverage: coverage(bt) };
 }
 
 /** Regular demand: sold in at least half of the weeks before the holdout (average inter-demand interval ≤ 2, Syntetos & Boylan's cut-off is 1.32). */

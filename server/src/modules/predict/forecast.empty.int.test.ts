@@ -28,7 +28,7 @@ it('a store without orders, then with one order this week: a run of 0 weeks, emp
   }));
   const run = await svc.compute('test');
   expect(run).toMatchObject({ status: 'done', weeks: 0 });
-  expect(run.summary!.accuracy.store).toEqual({ series: 0, backtested: 0, smape: null, naiveSmape: null, beatsNaive: 0 });
+  expect(run.summary!.accuracy.store).toEqual({ series: 0, backtested: 0, smape: null, naiveSmape: null, beatsNaive: 0, tiesNaive: 0, coverage: null });
   const o = await get<Overview>('/api/predict/forecast');
   expect(o.run!.weeks).toBe(0);
   expect((await get<SeriesList>('/api/predict/forecast/series?kind=store')).items).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, chooseModel, fitEts, forecastEts, naiveForecast, nelderMead, normalQuantile, runEts, smape, type EtsFit } from './forecast.model.ts';
+import { chooseModel, fitEts, forecastEts, naiveForecast, nelderMead, normalQuantile, runEts, smape, type EtsFit } from './forecast.model.ts';
+import { backtest } from './forecast.select.ts';
 
 /** A seeded PRNG (mulberry32) and Box–Muller normals, so the simulations are reproducible. */
 function rng(seed: number) {

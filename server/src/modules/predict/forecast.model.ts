@@ -325,29 +325,6 @@ export function naiveForecast(y: readonly number[], horizon: number, m: number):
   return { kind: 'naive', mean: new Array<number>(horizon).fill(last) };
 }
 
-export interface Backtest {
-  holdout: number;
-  method: Method;
-  smape: number;
-  naiveKind: NaiveKind;
-  naiveSmape: number;
-  actual: number[];
-  forecast: number[];
-  naive: number[];
-}
-
-/** Holds out the last `holdout` observations, fits on the rest (model chosen on the rest only), and scores both. */
-export function backtest(y: readonly number[], holdout: number, m: number, opts: ChooseOptions = {}): Backtest | null {
-  if (y.length <= holdout) return null;
-  const train = y.slice(0, y.length - holdout);
-  const actual = y.slice(y.length - holdout);
-  const fit = chooseModel(train, m, opts);
-  if (!fit) return null;
-  const forecast = forecastEts(fit, holdout).mean.map((v) => Math.max(0, v));
-  const naive = naiveForecast(train, holdout, m);
-  return { holdout, method: fit.method, smape: smape(actual, forecast), naiveKind: naive.kind, naiveSmape: smape(actual, naive.mean), actual, forecast, naive: naive.mean };
-}
-
 function stdev(v: readonly number[]): number {
   if (v.length < 2) return Math.abs(v[0] ?? 0);
   const mean = v.reduce((a, b) => a + b, 0) / v.length;

@@ -34,7 +34,7 @@ export const seriesSummarySchema = z.object({
   sku: z.string().nullable(),
   status: z.enum(['ok', 'too-little-history', 'no-sales']),
   reason: z.string().nullable().describe('Why there is no forecast (status other than ok)'),
-  method: z.string().nullable().describe('ses (simple exponential smoothing), holt-damped, hw-damped (additive Holt–Winters, damped trend)'),
+  method: z.string().nullable().describe('ses (simple exponential smoothing), holt-damped, hw-damped (additive Holt–Winters, damped trend), croston-sba (Croston with the Syntetos–Boylan correction), tsb (Teunter–Syntetos–Babai), combination (average of the smoothing candidates), naive (last week repeated: nothing beat it on held-out weeks), seasonal-naive'),
   forecastUnits: z.number().describe('Expected units over the horizon'),
   forecastRevenue: money.nullable().describe('Expected units × the average price of the last 8 weeks'),
   recentUnits: z.number().describe('Units in the last 8 weeks of history'),
@@ -70,6 +70,8 @@ export const accuracySchema = z.object({
   smape: z.number().nullable().describe('Mean sMAPE (%) of the model over the backtested series'),
   naiveSmape: z.number().nullable().describe('Mean sMAPE (%) of the naive baseline over the same series'),
   beatsNaive: z.number().int().describe('Backtested series where the model’s sMAPE is lower than the baseline’s'),
+  coverage: z.number().nullable().optional().describe('Share (%) of the backtest weeks whose actual units fell within the forecast’s 95% interval (95 would be calibrated)'),
+  tiesNaive: z.number().int().optional().describe('Backtested series where both score the same (mostly: naive was chosen on the weeks before the holdout); absent in runs before it was counted'),
 });
 export type Accuracy = z.infer<typeof accuracySchema>;
 

@@ -101,7 +101,7 @@ export class ForecastService {
         rows = out.rows;
         summary = out.summary;
       }
-      const empty = { series: 0, backtested: 0, smape: null, naiveSmape: null, beatsNaive: 0 };
+      const empty = { series: 0, backtested: 0, smape: null, naiveSmape: null, beatsNaive: 0, tiesNaive: 0, coverage: null };
       const full: RunSummary = {
         ...(summary ?? { accuracy: { product: empty, regular: empty, intermittent: empty, category: empty, store: empty }, counts: { ok: 0, tooLittleHistory: 0, noSales: 0 }, naiveKind: null, clampedWeeks: 0 }),
         futureOrdersIgnored: b.future, seconds: Math.round((performance.now() - started) / 100) / 10,

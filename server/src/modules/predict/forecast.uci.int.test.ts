@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../platform/audit/audit.ts';
 import { loginAs, startTestApp, type Session, type TestApp } from '../../testing/harness.ts';
-import { removeTmpFiles, splitCsv, tmpFile, uciLines } from '../integrations/imports/uci.fixture.ts';
+import { removeTmpFiles, splitCsv, tmpFile } from '../integrations/imports/uci.fixture.ts';
+import { uciLinesOf, uciRankedProducts } from './forecast.fixture.ts';
 import type { Overview, SeriesDetail, SeriesList } from './forecast.schemas.ts';
 
-// A slice of the real UCI Online Retail file cut at test time: every line (orders and cancellations) of the 6
+// A slice of the real UCI Online Retail file cut at test time (forecast.fixture.ts): every line (orders and cancellations) of the 6
 // best-selling stock codes plus 12 from the middle of the ranking, over the whole year. Imported as a user
 // would, forecast, and checked against a plain fold of the same lines.
 let app: TestApp;
@@ -19,16 +20,8 @@ const get = async <T>(url: string) => {
 };
 
 beforeAll(async () => {
-  const all: string[] = [];
-  for await (const l of uciLines()) all.push(l);
-  const count = new Map<string, number>();
-  for (const l of all.slice(1)) {
-    const [, code] = splitCsv(l);
-    count.set(code!, (count.get(code!) ?? 0) + 1);
-  }
-  const ranked = [...count.entries()].filter(([c]) => /^\d/.test(c)).sort((a, b) => b[1] - a[1]).map(([c]) => c);
-  const chosen = new Set([...ranked.slice(0, 6), ...ranked.slice(400, 412)]);
-  lines = [all[0]!, ...all.slice(1).filter((l) => chosen.has(splitCsv(l)[1]!))];
+  const ranked = uciRankedProducts();
+  lines = uciLinesOf([...ranked.slice(0, 6), ...ranked.slice(400, 412)]);
   app = await startTestApp();
   admin = await loginAs(app, 'owner');
   const { getStoreSettings, putSetting } = await import('../../platform/settings.ts');

@@ -125,6 +125,14 @@ describe('a customer’s recommendations', () => {
     expect(recs.every((r) => Number.isFinite(r.score))).toBe(true);
   });
 
+  it('can keep room for discoveries: past maxBuyAgainShare, products bought before move behind the others', () => {
+    const history = [{ product: 'tent', t: now - 5 * DAY, kind: 'order' as const }, { product: 'gas', t: now - 5 * DAY, kind: 'order' as const }];
+    const capped = recommendForCustomer(lookup, { history, now, n: 2, fallback }, { ...model.params, maxBuyAgainShare: 0 });
+    expect(capped.map((r) => r.reason)).not.toContain('buy-again');
+    const open = recommendForCustomer(lookup, { history, now, n: 2, fallback }, model.params);
+    expect(open[0]!.reason).toBe('buy-again');
+  });
+
   it('falls back to best-sellers for a new customer', () => {
     const recs = recommendForCustomer(lookup, { history: [], now, n: 3, fallback }, model.params);
     expect(recs.length).toBe(3);

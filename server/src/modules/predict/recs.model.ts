@@ -72,7 +72,7 @@ export const DEFAULT_PARAMS: RecsParams = {
   rebuyWeight: 30,
   maxBuyAgainShare: 1,
   popularWeight: 0,
-  popularityDays: 90,
+  popularityDays: 180,
   popularMax: 50,
   perCategory: 3,
 };

@@ -50,7 +50,7 @@ const ITEM_COLUMNS = sql.raw(`recs_items.product_id, buyers, orders, repurchase_
 const LOCK_KEY = 0x52_45_43_01;
 const PAGE = 50_000;
 /** Views and cart adds learnt from: the newest ones, whatever the store's age. */
-const MAX_BEHAVIOUR = 2_000_000;
+const MAX_BEHAVIOUR = 1_000_000;
 /** A request reads at most this many of a customer's latest order lines and views/adds. */
 const HISTORY_LINES = 300;
 const HISTORY_EVENTS = 60;
@@ -119,14 +119,14 @@ export const recsRepo = {
 
   /** The newest product views and cart adds (product named by the store's id or sku, resolved by `resolve`). */
   async behaviour(db: Executor, now: Date, resolve: (externalId: string | null, sku: string | null) => string | undefined): Promise<Interaction[]> {
-    const rows = (await sql<{ customer_id: string; type: string; occurred_at: Date; pid: string | null; sku: string | null }>`
-      select customer_id, type, occurred_at, properties->>'product_id' as pid, properties->>'sku' as sku
+    const rows = (await sql<{ customer_id: string; is_add: boolean; t: number; pid: string | null; sku: string | null }>`
+      select customer_id, type = 'Product Added' as is_add, (extract(epoch from occurred_at) * 1000)::float8 as t, properties->>'product_id' as pid, properties->>'sku' as sku
       from activities where type in ('Product Viewed', 'Product Added') and occurred_at <= ${now}
       order by occurred_at desc limit ${MAX_BEHAVIOUR}`.execute(db)).rows;
     const out: Interaction[] = [];
     for (const r of rows) {
       const product = resolve(r.pid, r.sku);
-      if (product) out.push({ customer: r.customer_id, product, t: r.occurred_at.getTime(), kind: r.type === 'Product Added' ? 'add' : 'view', basket: null });
+      if (product) out.push({ customer: r.customer_id, product, t: r.t, kind: r.is_add ? 'add' : 'view', basket: null });
     }
     return out;
   },
@@ -136,7 +136,16 @@ export const recsRepo = {
     await sql`delete from recs_items`.execute(tx);
     await sql`delete from recs_popular`.execute(tx);
     const rows: RecsItemsTable[] = model.items.filter((i) => keep(i.product)).map((i) => itemRow(i, keep));
-    for (let k = 0; k < rows.length; k += 1000) await tx.insertInto('recs_items').values(rows.slice(k, k + 1000)).execute();
+    // As json records, skipping a product deleted since the build read the catalogue (its foreign key
+    // would fail the whole build); one parameter per chunk instead of eleven per row.
+    for (let k = 0; k < rows.length; k += 2000) {
+      await sql`
+        insert into recs_items (product_id, buyers, orders, repurchase_rate, replenishable, similar_ids, similar_scores, fbt_ids, fbt_support, fbt_confidence, fbt_lift)
+        select x.* from jsonb_to_recordset(${JSON.stringify(rows.slice(k, k + 2000))}::jsonb) as x(
+          product_id uuid, buyers int, orders int, repurchase_rate real, replenishable boolean, similar_ids uuid[], similar_scores real[],
+          fbt_ids uuid[], fbt_support real[], fbt_confidence real[], fbt_lift real[])
+        where exists (select 1 from products p where p.id = x.product_id)`.execute(tx);
+    }
     const popular: RecsPopularTable[] = [...model.popular].map(([segment, list]) => {
       const kept = list.filter((x) => keep(x.product));
       return { segment, product_ids: kept.map((x) => x.product), scores: kept.map((x) => x.score) };

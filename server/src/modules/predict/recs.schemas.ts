@@ -42,6 +42,11 @@ export type ProductRecommendations = z.infer<typeof productRecommendationsSchema
 
 const limit = z.coerce.number({ error: 'must be a whole number from 1 to 50' }).int('must be a whole number from 1 to 50').min(1, 'must be a whole number from 1 to 50').max(50, 'must be a whole number from 1 to 50').default(10);
 export const recsQuerySchema = z.strictObject({ limit });
+export const customerRecsQuerySchema = z.strictObject({
+  limit,
+  kind: z.enum(['all', 'new', 'again'], { error: 'must be all, new (products they have not bought) or again (products to buy again)' }).default('all')
+    .describe('all: one ranking; new: only products they have not bought; again: only products they may buy again'),
+});
 
 export const cartBodySchema = z.strictObject({
   productIds: z.array(z.guid({ error: 'must be a product id (a UUID)' }), { error: 'must be a list of product ids' })

@@ -19,6 +19,9 @@ const HOLDOUT_DAYS = 30;
 /** The email block reads a shorter history than the API (the latest 60 lines, 20 views or adds). */
 const EMAIL_HISTORY = { lines: 60, events: 20 };
 
+/** Which products: everything ranked together, only ones they have not bought, or only ones to buy again. */
+export type RecsKind = 'all' | 'new' | 'again';
+
 export type BuildTrigger = 'nightly' | 'manual' | 'demo' | 'api';
 
 /** A product in an email (the `recommendations` Liquid variable). Money in minor units, like the other item variables. */
@@ -131,13 +134,13 @@ export class RecsService {
   }
 
   /** A customer's top N (404 when there is no such customer). */
-  async forCustomer(customerId: string, n: number): Promise<RecommendationList> {
+  async forCustomer(customerId: string, n: number, kind: RecsKind = 'all'): Promise<RecommendationList> {
     // Two round trips: everything about the customer and their products, then the cards to show.
     const now = new Date();
     const [bundle, model] = await Promise.all([recsRepo.customerBundle(this.db, customerId, now), this.latest()]);
     if (!bundle) throw notFound(`No customer with id ${customerId}.`);
     const items = new Map(bundle.items.map((r) => [r.product_id, toInfo(r)]));
-    return (await this.score(this.db, [bundle.customer], n, { model, histories: new Map([[customerId, bundle.history]]), popular: bundle.popular, now, items })).get(customerId)!;
+    return (await this.score(this.db, [bundle.customer], n, { model, histories: new Map([[customerId, bundle.history]]), popular: bundle.popular, now, items }, kind)).get(customerId)!;
   }
 
   /** Top N of many customers at once (the email block builds a batch of hundreds). */
@@ -151,6 +154,7 @@ export class RecsService {
   private async score(
     db: Executor, customers: { id: string; country: string | null }[], n: number,
     got: { model: RecsModelsTable | undefined; histories: Map<string, HistoryEntry[]>; popular: Map<string, Neighbour[]>; now: Date; items?: Map<string, ItemInfo> },
+    kind: RecsKind = 'all',
   ): Promise<Map<string, RecommendationList>> {
     const { model, histories, popular, now } = got;
     const out = new Map<string, RecommendationList>();
@@ -166,7 +170,8 @@ export class RecsService {
     for (const c of customers) {
       const fallback = [c.country ? popular.get(`country:${c.country}`) : undefined, popular.get('all')].filter((x): x is Neighbour[] => x !== undefined);
       // More than asked: some may be gone since the build, and the category cap needs spares.
-      scored.set(c.id, recommendForCustomer(lookup, { history: histories.get(c.id) ?? [], now: now.getTime(), n: 3 * n, fallback }, DEFAULT_PARAMS));
+      const ranked = recommendForCustomer(lookup, { history: histories.get(c.id) ?? [], now: now.getTime(), n: 3 * n, fallback }, kind === 'new' ? { ...DEFAULT_PARAMS, maxBuyAgainShare: 0 } : DEFAULT_PARAMS);
+      scored.set(c.id, ranked.filter((r) => (kind === 'all' ? true : kind === 'again' ? r.reason === 'buy-again' : r.reason !== 'buy-again')));
     }
     const cards = await this.cards(db, [...scored.values()].flat().map((s) => s.product));
     const stats = model.stats as { reason: string | null };
@@ -175,7 +180,8 @@ export class RecsService {
       const list = diverse(toRecommendations(scored.get(c.id)!, cards, currency), n);
       const personal = list.some((r) => r.reason !== 'popular');
       const reason = !list.length
-        ? (stats.reason ?? 'Nothing to recommend: there are no products sold recently.')
+        ? (kind === 'again' ? 'Nothing this customer bought is a product customers often buy again.' : (stats.reason ?? 'Nothing to recommend: there are no products sold recently.'))
+        : kind === 'again' ? null
         : personal ? null : (histories.get(c.id)?.length ? 'Nothing this customer did points to similar products yet: these are best-sellers.' : 'A new customer: these are best-sellers (in their country where there are enough buyers).');
       out.set(c.id, { items: list, reason, modelBuiltAt: model.built_at });
     }

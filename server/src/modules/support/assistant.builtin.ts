@@ -44,6 +44,11 @@ export function passagesOf(text: string): string[] {
   return out;
 }
 
+/** At most `max` characters, cut between words (half a word would be a word no article has). */
+export function firstWords(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max + 1).replace(/\S*$/, '').trimEnd();
+}
+
 /** Cuts a passage at a sentence end near `max` characters. */
 export function clip(s: string, max = 600): string {
   if (s.length <= max) return s;
@@ -58,7 +63,7 @@ export function clip(s: string, max = 600): string {
  * is among the articles (a word no article has counts most against).
  */
 export async function retrieve(db: Db, weights: TermWeights, articleUrl: (slug: string) => string, question: string, limit = 3): Promise<Retrieved[]> {
-  const related = await kbRepo.related(db, question.slice(0, 2000), 'public', Math.max(limit * 3, 10));
+  const related = await kbRepo.related(db, firstWords(question, 2000), 'public', Math.max(limit * 3, 10));
   const hits = (await weights.rank(related, 'public')).slice(0, limit);
   const out: Retrieved[] = [];
   for (const h of hits) {
@@ -93,7 +98,7 @@ export class BuiltinAssistant implements Assistant {
   }
 
   async answer(req: AssistantRequest): Promise<AssistantAnswer> {
-    const question = req.question.slice(0, 2000);
+    const question = firstWords(req.question, 2000);
     const intent = detectIntent(question);
     if (intent === 'handover') return { kind: 'handover', text: HANDOVER_TEXT, sources: [] };
     const state = conversationState(req.conversation);

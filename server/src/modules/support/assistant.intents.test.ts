@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conversationState, detectIntent, extractEmail, extractOrderNumber } from './assistant.intents.ts';
-import { clip, orderText, passagesOf, statusOf } from './assistant.builtin.ts';
+import { clip, firstWords, orderText, passagesOf, statusOf } from './assistant.builtin.ts';
 
 describe('detectIntent', () => {
   it.each([
@@ -65,6 +65,12 @@ describe('conversationState', () => {
 describe('answers', () => {
   it('merges headings into the passage they introduce', () => {
     expect(passagesOf('Delivery times\n\nOrders leave the same day.\n\nAbroad\n\nTakes a week.')).toEqual(['Delivery times: Orders leave the same day.', 'Abroad: Takes a week.']);
+  });
+
+  it('cuts long questions between words', () => {
+    expect(firstWords('delivery delivery delivery', 14)).toBe('delivery');
+    expect(firstWords('delivery delivery', 17)).toBe('delivery delivery');
+    expect(firstWords('delivery delivery', 8)).toBe('delivery');
   });
 
   it('clips long passages at a sentence end', () => {

@@ -29,7 +29,7 @@ export interface RejectedAttachment {
 const BLOCKED_EXT = new Set([
   'exe', 'com', 'scr', 'pif', 'bat', 'cmd', 'msi', 'msp', 'mst', 'cpl', 'dll', 'sys', 'drv', 'ocx', 'vbs', 'vbe', 'js', 'jse', 'wsf', 'wsh', 'ws', 'wsc',
   'hta', 'ps1', 'ps1xml', 'ps2', 'psc1', 'psm1', 'msh', 'msh1', 'jar', 'lnk', 'inf', 'reg', 'scf', 'sct', 'gadget', 'application', 'appref-ms', 'apk',
-  'app', 'dmg', 'pkg', 'command', 'sh', 'bash', 'csh', 'ksh', 'run', 'bin', 'elf', 'deb', 'rpm', 'iso', 'img', 'vhd', 'vhdx', 'chm', 'hlp', 'url', 'xll', 'xlam',
+  'app', 'dmg', 'pkg', 'command', 'sh', 'bash', 'csh', 'ksh', 'run', 'elf', 'deb', 'rpm', 'iso', 'img', 'vhd', 'vhdx', 'chm', 'hlp', 'url', 'xll', 'xlam',
 ]);
 
 /** What the first bytes say a file is, when it is a program whatever its name claims. */
@@ -41,6 +41,47 @@ export function executableMagic(b: Buffer): string | null {
   if (b.length >= 4 && b.readUInt32BE(0) === 0xcafebabe) return 'Mach-O universal binary / Java class';
   if (b.length >= 2 && b[0] === 0x23 && b[1] === 0x21) return 'script with #! interpreter line';
   if (b.length >= 8 && b.readUInt32BE(0) === 0x4c000000 && b.readUInt32BE(4) === 0x01140200) return 'Windows shortcut (.lnk)';
+  return null;
+}
+
+/** Limits for what a zip file may declare it unpacks to (read from its directory; nothing is ever unpacked). */
+const ZIP_MAX_TOTAL = 2 * 1024 * 1024 * 1024;
+const ZIP_MAX_RATIO = 200;
+const ZIP_MAX_ENTRIES = 20_000;
+
+/**
+ * Reads a zip file's central directory (names and declared sizes) without unpacking anything. Returns why
+ * the archive is refused: a program inside, or a declared size or compression ratio no real archive has
+ * (a zip bomb). Unreadable or unusual archives (zip64, damaged) are not judged: they stay opaque files.
+ */
+export function zipProblem(b: Buffer): string | null {
+  if (b.length < 22 || b.readUInt32LE(0) !== 0x04034b50) return null;
+  let eocd = -1;
+  for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65_535); i--) {
+    if (b.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return null;
+  const count = b.readUInt16LE(eocd + 10);
+  let p = b.readUInt32LE(eocd + 16);
+  if (count > ZIP_MAX_ENTRIES) return `an archive of ${count} files`;
+  let total = 0;
+  for (let n = 0; n < count; n++) {
+    if (p + 46 > b.length || b.readUInt32LE(p) !== 0x02014b50) return null;
+    const compressed = b.readUInt32LE(p + 20);
+    const size = b.readUInt32LE(p + 24);
+    const nameLen = b.readUInt16LE(p + 28);
+    const name = b.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    if (compressed === 0xffffffff || size === 0xffffffff) return null;
+    const ext = extensions(path.posix.basename(name.replace(/\\/g, '/'))).find((e) => BLOCKED_EXT.has(e));
+    if (ext) return `the archive contains a program (${safeFilename(name, '')})`;
+    total += size;
+    if (size > 1024 * 1024 && size / Math.max(compressed, 1) > ZIP_MAX_RATIO) return `the archive claims a ${Math.round(size / Math.max(compressed, 1))}:1 compression ratio (a zip bomb)`;
+    p += 46 + nameLen + b.readUInt16LE(p + 30) + b.readUInt16LE(p + 32);
+  }
+  if (total > ZIP_MAX_TOTAL) return `the archive claims to unpack to ${fmt(total)} (a zip bomb)`;
   return null;
 }
 
@@ -69,8 +110,9 @@ function extensions(name: string): string[] {
 /**
  * Sorts a message's attachments into kept and refused: executables (by extension and by their first
  * bytes), files over the per-file limit, and whatever exceeds the per-message total or count.
- * Archives (zip, rar, 7z, gz) are kept as opaque files and never unpacked by Patron, so a zip bomb is
- * just a small file here; an agent's own tools decide what to do with it.
+ * Archives are never unpacked by Patron, so a zip bomb is just a small file here; a zip's directory is read
+ * (names and declared sizes only) to refuse programs inside and absurd declared sizes or ratios. Other
+ * archives (rar, 7z, gz) are kept as opaque files.
  */
 export function screenAttachments(list: RawAttachment[], l: AttachmentLimits): { accepted: AcceptedAttachment[]; rejected: RejectedAttachment[] } {
   const accepted: AcceptedAttachment[] = [];
@@ -85,6 +127,7 @@ export function screenAttachments(list: RawAttachment[], l: AttachmentLimits): {
     let reason: string | null = null;
     if (badExt) reason = `executable file type .${badExt} is not accepted`;
     else if (magic) reason = `the file is a program (${magic}) whatever its name says`;
+    else if (zipProblem(a.content)) reason = zipProblem(a.content);
     else if (size > l.maxFileBytes) reason = `larger than the ${fmt(l.maxFileBytes)} limit per file (${fmt(size)})`;
     else if (total + size > l.maxMessageBytes) reason = `the message's attachments exceed the ${fmt(l.maxMessageBytes)} limit per message`;
     else if (accepted.length >= l.maxCount) reason = `more than ${l.maxCount} attachments in one message`;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CLI_ACTOR } from '../../platform/audit/audit.ts';
+import { newId } from '../../platform/ids.ts';
 import { loginAs, startTestApp, type Session, type TestApp } from '../../testing/harness.ts';
 import { identityHash } from './chat.tokens.ts';
 import type { LiveEvent } from './live.hub.ts';
@@ -101,6 +102,28 @@ describe('live chat', () => {
     expect(cfg.body).not.toContain(s.identitySecret);
   });
 
+  it('agents\' chat API: bad input is a problem, never a 500', async () => {
+    const missing = await app.patron.http!.inject({ method: 'POST', url: '/api/support/chats/01900000-0000-7000-8000-000000000000/messages', headers: agent.headers, payload: { text: 'hi' } });
+    expect(missing.statusCode).toBe(404);
+    const badId = await app.patron.http!.inject({ url: '/api/support/chats/not-a-uuid', headers: agent.headers });
+    expect(badId.statusCode).toBe(400);
+    const empty = await app.patron.http!.inject({ method: 'POST', url: '/api/support/chats/01900000-0000-7000-8000-000000000000/messages', headers: agent.headers, payload: { text: '  ' } });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.headers['content-type']).toContain('application/problem+json');
+    const tooLong = await app.patron.http!.inject({ method: 'POST', url: '/api/support/chats/01900000-0000-7000-8000-000000000000/messages', headers: agent.headers, payload: { text: 'x'.repeat(4001) } });
+    expect(tooLong.statusCode).toBe(400);
+    // A chat the assistant still holds cannot be answered by a person yet.
+    const { v } = await connect();
+    v.send({ type: 'message', clientId: 'q1', text: 'hello?' });
+    const ack = await v.wait((f) => f.type === 'ack' && f.clientId === 'q1');
+    const early = await app.patron.http!.inject({ method: 'POST', url: `/api/support/chats/${String(ack.chatId)}/messages`, headers: agent.headers, payload: { text: 'hi' } });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ type: '/problems/chat-not-handed-over' });
+    const anon = await app.patron.http!.inject({ url: '/api/support/chats' });
+    expect(anon.statusCode).toBe(401);
+    v.close();
+  });
+
   it('visitor ↔ agent round trip: assistant first, handover with the transcript, messages both ways, typing', async () => {
     await setOnline('online');
     const events: { topic: string; event: LiveEvent }[] = [];
@@ -135,6 +158,9 @@ describe('live chat', () => {
     await expect.poll(() => events.some((e) => e.event.type === 'presence' && e.event.state === 'typing' && e.event.visitor === true)).toBe(true);
 
     // Agent → visitor: typing, then the reply with the agent's name.
+    const read = await app.patron.http!.inject({ method: 'POST', url: `/api/support/chats/${chatId}/read`, headers: agent.headers, payload: { seq: 5 } });
+    expect(read.statusCode).toBe(204);
+    await v.wait((f) => f.type === 'read' && f.seq === 5);
     const typing = await app.patron.http!.inject({ method: 'POST', url: `/api/support/chats/${chatId}/typing`, headers: agent.headers, payload: { state: true } });
     expect(typing.statusCode).toBe(204);
     await v.wait((f) => f.type === 'typing' && f.who === 'agent' && f.state === true);
@@ -189,6 +215,22 @@ describe('live chat', () => {
     const ticketId = (await chat().detail(chatId)).chat.ticketId!;
     const ticketMsgs = (await app.patron.modules.support.tickets.service.detail(ticketId)).messages.filter((m) => m.bodyText === 'Hello?');
     expect(ticketMsgs).toHaveLength(1);
+    again.v.close();
+  });
+
+  it('a message stored but not yet copied to the ticket (a crash in between) is copied on reconnect', async () => {
+    await setOnline('online');
+    const { v, welcome } = await connect();
+    v.send({ type: 'handover' });
+    const chatId = String((await v.wait((f) => f.type === 'status' && f.mode === 'human')).chatId);
+    v.close();
+    await v.closedWith();
+    await db().insertInto('support_chat_messages').values({ id: newId(), conversation_id: chatId, client_id: 'lost', author_type: 'visitor', author_name: null, body: 'Written just before a crash', sources: '[]', created_at: new Date() }).execute();
+    const again = await connect({ token: String(welcome.token), conversationId: chatId });
+    expect(again.welcome.type).toBe('welcome');
+    const ticketId = (await chat().detail(chatId)).chat.ticketId!;
+    const texts = (await app.patron.modules.support.tickets.service.detail(ticketId)).messages.map((m) => m.bodyText);
+    expect(texts.filter((t) => t === 'Written just before a crash')).toHaveLength(1);
     again.v.close();
   });
 

@@ -101,6 +101,14 @@ export function chatRoutes(app: ZodApp, deps: { chat: ChatService; sockets: Chat
     schema: { tags, summary: 'Reply in a chat (also a ticket message); retry-safe with clientId', params: idParam, body: agentReplyBody, response: { 201: chatMessageSchema } },
   }, async (req, reply) => reply.status(201).send(await chat.reply(personOf(req).actor, req.params.id, req.body.text, req.body.clientId)));
 
+  app.post('/api/support/chats/:id/read', {
+    config: { access: 'support:read' },
+    schema: { tags, summary: 'The agent has read the chat up to a message (read receipt in the widget)', params: idParam, body: z.strictObject({ seq: z.number().int().min(0) }), response: { 204: z.null() } },
+  }, async (req, reply) => {
+    await chat.agentRead(req.params.id, req.body.seq);
+    return reply.status(204).send(null);
+  });
+
   app.post('/api/support/chats/:id/typing', {
     config: { access: 'support:write' },
     schema: { tags, summary: 'The agent is typing (or stopped): shown in the widget', params: idParam, body: agentTypingBody, response: { 204: z.null() } },

@@ -4,13 +4,15 @@ import type { Db, Executor, Tx } from '../../platform/db/db.ts';
 import { conflict, notFound } from '../../platform/http/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { getSetting, getStoreSettings, putSetting } from '../../platform/settings.ts';
-import { wallTime, zoneOr } from '../../platform/zoned.ts';
-import { claimKey, normaliseClaims, type CustomersModule } from '../customers/index.ts';
+import { zoneOr } from '../../platform/zoned.ts';
+import type { CustomersModule } from '../customers/index.ts';
 import type { Assistant, AssistantTurn } from './assistant.ts';
 import { chatRepo, toChatMessage } from './chat.repo.ts';
+import { ChatTicketWriter, visitorActor } from './chat.ticket.ts';
 import { chatSettingsSchema, type ChatMessage, type ChatSettings, type VisitorFrame } from './chat.schemas.ts';
 import type { ChatMessageRow, ConversationRow, VisitorRow } from './chat.tables.ts';
 import { newSecret, signVisitor, verifyIdentity, verifyVisitor } from './chat.tokens.ts';
+import { Semaphore, transcriptLines, withinHours } from './chat.util.ts';
 import type { LiveHub } from './live.hub.ts';
 import type { Ticket, TicketMessage } from './tickets.schemas.ts';
 import type { TicketService } from './tickets.service.ts';
@@ -21,6 +23,9 @@ export interface ChatMailer {
 }
 
 const MAX_TRANSCRIPTS = 3;
+/** Ticket copies written at once per process (see mirror()). */
+const MIRRORS = 4;
+
 
 type Hello = Extract<VisitorFrame, { type: 'hello' }>;
 type Secrets = { tokenSecret: string; identitySecret: string };
@@ -34,8 +39,6 @@ export class ChatRejected extends Error {
   }
 }
 
-/** The visitor as an actor: chats have no logged-in person on the customer's side. */
-const visitorActor = (v: VisitorRow): Actor => ({ type: 'system', id: null, label: `chat visitor ${v.id.slice(0, 8)}` });
 
 export interface Session {
   visitor: VisitorRow;
@@ -55,14 +58,15 @@ export class ChatService {
   private readonly live: LiveHub;
   private readonly assistant: Assistant | undefined;
   private readonly log: Logger;
-  private readonly customers: Pick<CustomersModule, 'service' | 'bulk'>;
+  private readonly writer: ChatTicketWriter;
   private secretsCache: Secrets | undefined;
+  private readonly mirrors = new Semaphore(MIRRORS);
   /** Set when the email part is there: offline chats' replies and transcripts go by email. */
   mailer: ChatMailer | undefined;
 
   constructor(db: Db, tickets: TicketService, live: LiveHub, assistant: Assistant | undefined, log: Logger, customers: Pick<CustomersModule, 'service' | 'bulk'>) {
     this.db = db;
-    this.customers = customers;
+    this.writer = new ChatTicketWriter(tickets, customers);
     this.tickets = tickets;
     this.live = live;
     this.assistant = assistant;
@@ -166,8 +170,11 @@ export class ChatService {
    */
   async visitorMessage(s: Session, clientId: string, text: string, page?: { url?: string | undefined; title?: string | undefined }): Promise<{ message: ChatMessage; duplicate: boolean; replies: ChatMessage[] }> {
     const conv = s.conversation ?? await this.startConversation(s, page);
-    const seen = await chatRepo.messageByClientId(this.db, conv.id, clientId);
-    if (seen) return { message: toChatMessage(seen), duplicate: true, replies: [] };
+    if (conv.mode === 'bot') {
+      // With a person the insert below dedupes by itself; here a resend must not reach the assistant twice.
+      const seen = await chatRepo.messageByClientId(this.db, conv.id, clientId);
+      if (seen) return { message: toChatMessage(seen), duplicate: true, replies: [] };
+    }
     if (conv.mode === 'bot' && this.assistant && (await this.settings()).assistant) return this.askAssistant(s, conv, clientId, text);
     if (conv.mode === 'bot') {
       // No assistant: the first message goes straight to a person (or, offline, the widget asks for an email).
@@ -188,13 +195,25 @@ export class ChatService {
     return { message: toChatMessage(row), duplicate: !created, replies: [] };
   }
 
-  /** Copies the chat's visitor messages that are not on its ticket yet onto it, in order (idempotent). */
+  /**
+   * Copies the chat's visitor messages that are not on its ticket yet onto it, in order (idempotent). At most
+   * MIRRORS at a time per process, so the slow ticket writes never take every pool connection from the fast path.
+   */
   async mirror(visitor: VisitorRow, chatId: string): Promise<number> {
+    await this.mirrors.acquire();
+    try {
+      return await this.mirrorNow(visitor, chatId);
+    } finally {
+      this.mirrors.release();
+    }
+  }
+
+  private mirrorNow(visitor: VisitorRow, chatId: string): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
       let c = await chatRepo.lockConversation(tx, chatId);
       if (!c?.ticket_id) return 0;
       const pending = await chatRepo.unmirrored(tx, chatId);
-      for (const row of pending) c = await this.toTicket(tx, visitor, c, row);
+      for (const row of pending) c = await this.writer.toTicket(tx, visitor, c, row);
       if (pending.length) await chatRepo.updateConversation(tx, chatId, { last_message_at: pending.at(-1)!.created_at });
       return pending.length;
     });
@@ -209,7 +228,7 @@ export class ChatService {
       const c = (await chatRepo.lockConversation(tx, conv.id))!;
       if (c.mode !== 'bot') return [];
       const transcript = await chatRepo.messages(tx, c.id, 0, 500);
-      const ticketId = await this.openTicket(tx, s.visitor, c, transcript, null);
+      const ticketId = await this.writer.openTicket(tx, s.visitor, c, transcript, null);
       const updated = await chatRepo.updateConversation(tx, c.id, { mode: 'human', ticket_id: ticketId });
       s.conversation = updated;
       const sys = await this.store(tx, updated, { author_type: 'system', body: 'You are now chatting with our team. Someone will answer here shortly.', kind: 'handover' });
@@ -232,8 +251,8 @@ export class ChatService {
       s.visitor = visitor;
       const { row } = await chatRepo.insertMessage(tx, { id: newId(), conversation_id: c.id, client_id: f.clientId, author_type: 'visitor', author_name: visitor.name, body: f.text, sources: '[]', created_at: new Date() });
       let ticketId = c.ticket_id;
-      if (ticketId) await this.toTicket(tx, visitor, c, row);
-      else ticketId = await this.openTicket(tx, visitor, c, await chatRepo.messages(tx, c.id, 0, 500), f.email);
+      if (ticketId) await this.writer.toTicket(tx, visitor, c, row);
+      else ticketId = await this.writer.openTicket(tx, visitor, c, await chatRepo.messages(tx, c.id, 0, 500), f.email);
       const updated = await chatRepo.updateConversation(tx, c.id, { mode: 'offline', ticket_id: ticketId, last_message_at: row.created_at });
       s.conversation = updated;
       const sys = await this.store(tx, updated, { author_type: 'system', body: `Thanks! We will answer by email at ${visitor.email ?? f.email}.`, kind: 'offline' });
@@ -254,10 +273,7 @@ export class ChatService {
     const all = await chatRepo.messages(this.db, c.id, 0, 1000);
     if (all.filter((m) => m.kind === 'transcript').length >= MAX_TRANSCRIPTS) return { ok: false, code: 'rate-limited', detail: `At most ${MAX_TRANSCRIPTS} transcripts per chat.` };
     const store = (await getStoreSettings(this.db)).name;
-    const lines = all.filter((m) => m.author_type !== 'system').map((m) => {
-      const who = m.author_type === 'visitor' ? 'You' : m.author_type === 'assistant' ? 'Assistant' : (m.author_name ?? store);
-      return `${who} (${m.created_at.toISOString().slice(0, 16).replace('T', ' ')} UTC):\n${m.body}`;
-    });
+    const lines = transcriptLines(all, store);
     const message = await this.db.transaction().execute(async (tx) => {
       await this.tickets.addMessage(visitorActor(s.visitor), c.ticket_id!, {
         direction: 'outbound', authorType: 'system', channel: 'email', toAddresses: [to], subject: `Your chat with ${store}`,
@@ -273,7 +289,8 @@ export class ChatService {
     if (!c) return;
     const name = s.visitor.name ?? 'Visitor';
     await this.publish(c.id, { type: 'typing', chatId: c.id, who: 'visitor', name, state });
-    if (c.ticket_id) await this.live.publish(`ticket:${c.ticket_id}`, { type: 'presence', ticketId: c.ticket_id, userId: `visitor:${s.visitor.id}`, name, state: state ? 'typing' : 'viewing', visitor: true });
+    // In the inbox the visitor shows like a colleague's presence while typing, and leaves when done.
+    if (c.ticket_id) await this.live.publish(`ticket:${c.ticket_id}`, { type: 'presence', ticketId: c.ticket_id, userId: `visitor:${s.visitor.id}`, name, state: state ? 'typing' : 'left', visitor: true });
   }
 
   async read(s: Session, seq: number): Promise<void> {
@@ -308,6 +325,11 @@ export class ChatService {
     if (!row) throw conflict('The reply was stored on the ticket but not in the chat.', 'chat-reply-lost');
     if (res.created) await audit.record(this.db, actor, { action: 'support.chat_replied', entityType: 'ticket', entityId: res.ticket.id, summary: `Chat reply on ticket #${res.ticket.number}` });
     return toChatMessage(row);
+  }
+
+  /** The agent has read the chat up to `seq`: the widget shows "Seen" under the visitor's messages. */
+  async agentRead(chatId: string, seq: number): Promise<void> {
+    await this.publish(chatId, { type: 'read', chatId, who: 'agent', seq });
   }
 
   async agentTyping(actor: Actor & { id: string }, chatId: string, state: boolean): Promise<void> {
@@ -379,76 +401,7 @@ export class ChatService {
     return message;
   }
 
-  /** The ticket for a chat, with every message so far (visitor turns inbound, the assistant's as the bot's). */
-  private async openTicket(tx: Tx, v: VisitorRow, c: ConversationRow, transcript: ChatMessageRow[], email: string | null): Promise<string> {
-    const turns = transcript.filter((m) => m.author_type === 'visitor' || m.author_type === 'assistant');
-    const first = turns.find((m) => m.author_type === 'visitor');
-    const subject = first ? `Chat: ${first.body.replace(/\s+/g, ' ').slice(0, 80)}` : `Chat with ${v.name ?? v.email ?? 'a visitor'}`;
-    const actor = visitorActor(v);
-    const address = v.email ?? email ?? undefined;
-    const created = await this.tickets.createTicket(actor, {
-      channel: 'chat', subject, source: 'chat',
-      requester: address ? { email: address, name: v.name ?? undefined } : { customerId: await this.anonymousCustomer(tx, v, actor), name: v.name ?? undefined },
-      message: {
-        direction: 'inbound', authorType: 'customer', authorName: v.name ?? undefined, bodyText: first?.body ?? 'The visitor asked to talk to a person.',
-        externalId: first ? `chat:${first.id}` : `chat:${c.id}:handover`, createdAt: first?.created_at, metadata: { chatId: c.id, chatMessageId: first?.id ?? null, pageUrl: c.page_url, emailVerified: v.email_verified },
-      },
-    }, tx);
-    const ticketId = created.ticket.id;
-    if (first) await chatRepo.linkTicketMessage(tx, first.id, created.message.id);
-    await chatRepo.updateVisitor(tx, v.id, { customer_id: created.ticket.customerId });
-    for (const m of turns) {
-      if (m === first || transcript.indexOf(m) < transcript.indexOf(first!)) continue;
-      const res = await this.tickets.addMessage(actor, ticketId, {
-        direction: m.author_type === 'visitor' ? 'inbound' : 'outbound', authorType: m.author_type === 'visitor' ? 'customer' : 'bot',
-        authorName: m.author_type === 'visitor' ? (v.name ?? undefined) : 'Assistant', bodyText: m.body, externalId: `chat:${m.id}`, createdAt: m.created_at,
-        metadata: { chatId: c.id, chatMessageId: m.id },
-      }, tx);
-      await chatRepo.linkTicketMessage(tx, m.id, res.message.id);
-    }
-    return ticketId;
-  }
-
-  /**
-   * The profile of a visitor who gave no email: the one the tracking snippet's anonymous id belongs to (a random
-   * id nobody can guess; the snippet's user id is guessable and never used), else a new profile keyed by the chat
-   * visitor. The agent sees that the visitor is unverified.
-   */
-  private async anonymousCustomer(tx: Tx, v: VisitorRow, actor: Actor): Promise<string> {
-    const claims = normaliseClaims([v.anonymous_id ? { kind: 'anonymous', source: 'tracking', value: v.anonymous_id } : { kind: 'anonymous', source: 'chat', value: v.id }]);
-    await this.customers.bulk.lockClaims(tx, claims);
-    const found = (await this.customers.bulk.findLive(tx, claims)).get(claimKey(claims[0]!));
-    if (found) return found;
-    const name = v.name?.trim().split(/\s+/) ?? [];
-    const profile = name.length ? { firstName: name[0] ?? null, lastName: name.slice(1).join(' ') || null } : undefined;
-    return (await this.customers.service.resolve(tx, { identities: claims, profile, source: 'chat', actor })).customerId;
-  }
-
-  /** A visitor message on a chat that is a ticket: also a ticket message (follows a closed ticket's follow-up). */
-  private async toTicket(tx: Tx, v: VisitorRow, c: ConversationRow, row: ChatMessageRow): Promise<ConversationRow> {
-    const res = await this.tickets.addMessage(visitorActor(v), c.ticket_id!, {
-      direction: 'inbound', authorType: 'customer', authorName: v.name ?? undefined, channel: 'chat', bodyText: row.body,
-      externalId: `chat:${row.id}`, createdAt: row.created_at, metadata: { chatId: c.id, chatMessageId: row.id },
-    }, tx);
-    await chatRepo.linkTicketMessage(tx, row.id, res.message.id);
-    return res.ticket.id !== c.ticket_id ? chatRepo.updateConversation(tx, c.id, { ticket_id: res.ticket.id }) : c;
-  }
-
   private publish(chatId: string, event: { type: string; [k: string]: unknown }, db?: Executor): Promise<void> {
     return this.live.publish(`chat:${chatId}`, { chatId, ...event }, db);
   }
-}
-
-/** Inside the business hours (ISO weekdays, HH:MM–HH:MM in the store's zone; an end before the start spans midnight). */
-export function withinHours(h: ChatSettings['businessHours'], tz: string, at: Date): boolean {
-  const w = wallTime(at, tz);
-  const day = ((new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay() + 6) % 7) + 1;
-  const minutes = w.hour * 60 + w.minute;
-  const [sh, sm] = h.start.split(':').map(Number) as [number, number];
-  const [eh, em] = h.end.split(':').map(Number) as [number, number];
-  const start = sh * 60 + sm;
-  const end = eh * 60 + em;
-  if (start <= end) return h.days.includes(day) && minutes >= start && minutes < end;
-  const prev = day === 1 ? 7 : day - 1;
-  return (h.days.includes(day) && minutes >= start) || (h.days.includes(prev) && minutes < end);
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { visitorFrame } from './chat.schemas.ts';
-import { withinHours } from './chat.service.ts';
+import { withinHours } from './chat.util.ts';
 import { identityHash, signVisitor, verifyIdentity, verifyVisitor } from './chat.tokens.ts';
 
 const ID = '01900000-0000-7000-8000-000000000001';

@@ -21,7 +21,7 @@ const limit = { max: 60, timeWindow: '1 minute' };
 export function csatRoutes(app: ZodApp, csat: CsatService): void {
   app.get('/api/support/csat/settings', { config: { access: 'support:read' }, schema: { tags, summary: 'Satisfaction survey settings', response: { 200: csatSettingsSchema } } },
     async () => csat.settings());
-  app.put('/api/support/csat/settings', { config: { access: 'support:write' }, schema: { tags, summary: 'Turn surveys on or off, set the email text and how long a rating may change', body: csatSettingsBody, response: { 200: csatSettingsSchema } } },
+  app.put('/api/support/csat/settings', { config: { access: 'settings:write' }, schema: { tags, summary: 'Turn surveys on or off, set the email text and how long a rating may change', body: csatSettingsBody, response: { 200: csatSettingsSchema } } },
     async (req) => csat.saveSettings(actorOf(req), req.body));
   app.get('/api/support/tickets/:id/csat', { config: { access: 'support:read' }, schema: { tags, summary: 'The ticket\'s satisfaction survey and rating (null: none sent)', params: idParams, response: { 200: csatSurveySchema.nullable() } } },
     async (req) => csat.forTicket(req.params.id));

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../platform/audit/audit.ts';
+import { CLI_ACTOR, type Actor } from '../../platform/audit/audit.ts';
 import { messagingSettings } from '../messaging/index.ts';
 import { loginAs, startTestApp, type Session, type TestApp } from '../../testing/harness.ts';
 import { dsnBounce, exeAttachment, gmailNew, gmailReply, htmlWithScript, malformed, outlookReply, outOfOffice, plainNew } from './email.fixtures.ts';
@@ -19,6 +19,7 @@ let me: Actor;
 let token = '';
 let sink: SMTPServer;
 const sent: ParsedMail[] = [];
+const envelopes: string[][] = [];
 /** What the SMTP sink does with the next messages. */
 let sinkMode: 'accept' | 'reject550' | 'reject451' = 'accept';
 const db = () => app.patron.dbh.db;
@@ -43,7 +44,8 @@ function multipart(fields: Record<string, string>, files: { field: string; name:
 beforeAll(async () => {
   sink = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, _s, cb) {
+    onData(stream, session, cb) {
+      envelopes.push(session.envelope.rcptTo.map((r) => r.address));
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => sinkMode !== 'accept' ? cb(Object.assign(new Error(sinkMode === 'reject550' ? 'mailbox unavailable' : 'try again later'), { responseCode: sinkMode === 'reject550' ? 550 : 451 })) : void simpleParser(Buffer.concat(chunks)).then((p) => {
@@ -126,13 +128,15 @@ describe('SMTP receiver', () => {
     const r4 = await raw(plainNew({ from: 'ann@customer.test', subject: `Re: kettle [#${d.ticket.replyToken}]` }));
     expect(r4.body).toMatchObject({ status: 'reply', ticketId: d.ticket.id });
 
-    // The next agent reply carries the whole chain.
-    const reply2 = await tickets.addMessage(me, d.ticket.id, { direction: 'outbound', authorType: 'agent', bodyText: 'Glad to hear it!' });
+    // The next agent reply carries the whole chain, and copies whom the agent copied in (never our own address).
+    const reply2 = await tickets.addMessage(me, d.ticket.id, { direction: 'outbound', authorType: 'agent', bodyText: 'Glad to hear it!', ccAddresses: ['partner@customer.test', 'support@shop.test'] });
     await email.outbound.runOnce();
     const out2 = sent.at(-1)!;
     expect(out2.inReplyTo).toBe((await tickets.message(r4.body.messageId!)).messageIdHeader);
     expect(out2.references).toEqual(expect.arrayContaining(['<CAGm1x=ann-1@mail.gmail.com>', ourId, '<CAGm1x=ann-2@mail.gmail.com>']));
     expect((await tickets.message(reply2.message.id)).deliveryStatus).toBe('sent');
+    expect(out2.cc && !Array.isArray(out2.cc) ? out2.cc.value.map((a) => a.address) : []).toEqual(['partner@customer.test']);
+    expect(envelopes.at(-1)).toEqual(['ann@customer.test', 'partner@customer.test']);
   });
 
   it('refuses a spoofed thread: References to a ticket from someone who is not in it opens a new ticket', async () => {
@@ -249,6 +253,13 @@ describe('SMTP receiver', () => {
     const noToken = await hook('raw', gmailNew(), 'message/rfc822', null);
     expect(noToken.status).toBe(401);
     expect(noToken.body.type).toBe('/problems/invalid-token');
+    // An API key with support:write works instead of the token (Bearer, or Basic with the key as user name); a read-only one does not.
+    const { key } = await app.patron.modules.users.service.createApiKey(CLI_ACTOR, { name: 'mail relay', kind: 'secret', scopes: ['support:write'] });
+    const { key: ro } = await app.patron.modules.users.service.createApiKey(CLI_ACTOR, { name: 'reader', kind: 'secret', scopes: ['support:read'] });
+    const withKey = (auth: string) => http().inject({ method: 'POST', url: '/api/support/inbound/email/raw', headers: { 'content-type': 'message/rfc822', authorization: auth }, payload: plainNew({ from: 'lea@customer.test' }) });
+    expect((await withKey(`Bearer ${key}`)).json()).toMatchObject({ status: 'ticket' });
+    expect((await withKey(`Basic ${Buffer.from(`${key}:x`).toString('base64')}`)).statusCode).toBe(200);
+    expect((await withKey(`Bearer ${ro}`)).statusCode).toBe(401);
     expect((await hook('raw', gmailNew(), 'message/rfc822', 'wrong')).status).toBe(401);
     const bad = await hook('nosuch', gmailNew(), 'message/rfc822');
     expect(bad.status).toBe(400);

@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../platform/db/db.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import { messagingSettings, SmtpTransport, TransportError, type OutgoingEmail } from '../messaging/index.ts';
 import { emailRepo } from './email.repo.ts';
-import { emailSettings, mailDomain, replyAddress, type EmailSettings } from './email.settings.ts';
+import { emailSettings, mailDomain, matchInbound, replyAddress, type EmailSettings } from './email.settings.ts';
 import type { OutboxRow } from './email.tables.ts';
 import type { TicketService } from './tickets.service.ts';
 import type { Ticket, TicketMessage } from './tickets.schemas.ts';
@@ -154,8 +154,10 @@ export class EmailOutbound {
     if (m.references.length) headers.References = m.references.join(' ');
     // RFC 3834: replies no person wrote are marked so the customer's auto-responder stays quiet.
     if (m.authorType !== 'agent') headers['Auto-Submitted'] = 'auto-replied';
+    // Reply all: people the customer copied in stay on the thread (never our own addresses).
+    const cc = m.ccAddresses.filter((a) => !to.includes(a) && !matchInbound(s, a).ours && a !== fromEmail);
     const mail: OutgoingEmail = {
-      from: `${quoteName(name)} <${fromEmail}>`, to: to.join(', '), replyTo: replyAddress(s, ticket.replyToken, domain), subject, text, html, messageId: row.message_id_header, headers,
+      from: `${quoteName(name)} <${fromEmail}>`, to: to.join(', '), ...(cc.length ? { cc: cc.join(', ') } : {}), replyTo: replyAddress(s, ticket.replyToken, domain), subject, text, html, messageId: row.message_id_header, headers,
     };
     try {
       await transport.send(mail);

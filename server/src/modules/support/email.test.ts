@@ -117,3 +117,46 @@ describe('hostile input stays fast', () => {
     expect(htmlToText('<p>Hi&nbsp;<b>there</b></p><script>x()</script><p>a &lt; b</p>')).toBe('Hi there\na < b');
   });
 });
+
+/** A minimal zip (stored entries); `claims` overrides the uncompressed size its directory declares. */
+function zip(entries: { name: string; data: string; claims?: number }[]): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const data = Buffer.from(e.data);
+    const l = Buffer.alloc(30);
+    l.writeUInt32LE(0x04034b50, 0);
+    l.writeUInt32LE(data.length, 18);
+    l.writeUInt32LE(data.length, 22);
+    l.writeUInt16LE(name.length, 26);
+    locals.push(l, name, data);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt32LE(data.length, 20);
+    c.writeUInt32LE(e.claims ?? data.length, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, name);
+    offset += 30 + name.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+describe('archives', () => {
+  const file = (content: Buffer) => ({ filename: 'photos.zip', contentType: 'application/zip', content, contentId: null, inline: false });
+  it('keeps an ordinary zip, refuses one with a program inside or a bomb-sized claim, never unpacking', () => {
+    expect(screenAttachments([file(zip([{ name: 'a.jpg', data: 'jpeg' }, { name: 'docs/b.pdf', data: 'pdf' }]))], limits).accepted).toHaveLength(1);
+    expect(screenAttachments([file(zip([{ name: 'a.jpg', data: 'jpeg' }, { name: 'setup/Invoice.PDF.exe', data: 'MZ' }]))], limits).rejected[0]!.reason).toMatch(/contains a program \(Invoice\.PDF\.exe\)/);
+    expect(screenAttachments([file(zip([{ name: 'big.txt', data: 'x'.repeat(1000), claims: 4_000_000_000 }]))], limits).rejected[0]!.reason).toMatch(/zip bomb/);
+    expect(screenAttachments([file(Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40)]))], limits).accepted).toHaveLength(1);
+  });
+});

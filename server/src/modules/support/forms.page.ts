@@ -25,7 +25,7 @@ body.embed{background:transparent}.wrap{max-width:560px;margin:0 auto;padding:40
 p{margin:0 0 16px}.muted{color:#6b7280;font-size:14px}label{display:block;font-weight:600;font-size:14px;margin:14px 0 6px;color:#111827}
 input,textarea{width:100%;border:1px solid #d1d5db;border-radius:8px;padding:10px 12px;font:inherit;color:inherit;background:#fff}
 textarea{min-height:140px;resize:vertical}input:focus,textarea:focus{outline:3px solid #93c5fd;outline-offset:1px;border-color:var(--brand)}
-.row{display:flex;gap:12px}.row>div{flex:1}.err{color:#b91c1c;font-size:14px;margin-top:4px}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.row{display:flex;gap:12px}[aria-invalid=true]{border-color:#b91c1c}.row>div{flex:1}.err{color:#b91c1c;font-size:14px;margin-top:4px}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .btn{margin-top:20px;border:0;border-radius:8px;padding:12px 22px;font:600 16px/1.2 inherit;font-family:inherit;cursor:pointer;background:var(--brand);color:#fff}
 .notice{border-radius:10px;padding:12px 14px;margin:0 0 16px;background:#ecfdf5;color:#065f46;border:1px solid #a7f3d0}.notice.warn{background:#fffbeb;color:#92400e;border-color:#fde68a}
 @media (max-width:480px){.row{flex-direction:column;gap:0}.card{padding:20px}.btn{width:100%}}`;
@@ -58,8 +58,8 @@ ${field('message', 'Message', `<textarea ${attrs('message')} required maxlength=
   return shell(b, 'Contact us', body, o.embed);
 }
 
-export function thanksPage(b: FormBrand, o: { embed: boolean; number: number; email: string }): string {
-  const body = `<h1>Thank you</h1><div class="notice" role="status">We have your message (ticket #${o.number}).</div>
+export function thanksPage(b: FormBrand, o: { embed: boolean; number: number | null; email: string }): string {
+  const body = `<h1>Thank you</h1><div class="notice" role="status">We have your message${o.number ? ` (ticket #${o.number})` : ''}.</div>
 <p>We will reply to <strong>${esc(o.email)}</strong> as soon as we can. To add something, just reply to our email.</p>`;
   return shell(b, 'Message sent', body, o.embed);
 }

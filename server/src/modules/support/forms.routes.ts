@@ -45,7 +45,7 @@ export function formRoutes(app: ZodApp, forms: FormsService): void {
       } else fields = new URLSearchParams(raw);
       const brand = await forms.brand();
       const res = await forms.submit(fields, { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null, referrer: req.headers.referer ?? null });
-      if (res.ok === 'spam') return send(reply, 200, embed, thanksPage(brand, { embed, number: 0, email: 'you' }));
+      if (res.ok === 'spam') return send(reply, 200, embed, thanksPage(brand, { embed, number: null, email: 'the address you gave' }));
       if (!res.ok) return send(reply, 400, embed, formPage(brand, { embed, values: res.values, errors: res.errors, notice: 'Please check the fields marked below.' }));
       return send(reply, 200, embed, thanksPage(brand, { embed, number: res.number, email: res.email }));
     });

@@ -6,11 +6,11 @@ import type { FormBrand, FormValues } from './forms.page.ts';
 import type { TicketService } from './tickets.service.ts';
 
 const formSchema = z.object({
-  name: z.string().trim().max(200, 'at most 200 characters').optional(),
-  email: z.string().trim().toLowerCase().min(1, 'enter your email address so we can reply').max(320).pipe(z.email({ error: 'enter a valid email address, like ann@example.com' })),
-  order: z.string().trim().max(100, 'at most 100 characters').optional(),
-  subject: z.string().trim().min(1, 'say in a few words what it is about').max(300, 'at most 300 characters'),
-  message: z.string().trim().min(1, 'write your message').max(20_000, 'at most 20,000 characters'),
+  name: z.string().trim().max(200, 'Use at most 200 characters.').optional(),
+  email: z.string().trim().toLowerCase().min(1, 'Enter your email address so we can reply.').max(320).pipe(z.email({ error: 'Enter a valid email address, like ann@example.com.' })),
+  order: z.string().trim().max(100, 'Use at most 100 characters.').optional(),
+  subject: z.string().trim().min(1, 'Say in a few words what it is about.').max(300, 'Use at most 300 characters.'),
+  message: z.string().trim().min(1, 'Write your message.').max(20_000, 'Use at most 20,000 characters.'),
 });
 
 export type FormResult = { ok: true; number: number; email: string } | { ok: false; errors: Record<string, string>; values: FormValues } | { ok: 'spam' };

@@ -16,7 +16,9 @@ const CORS = { 'access-control-allow-origin': '*', 'cache-control': 'public, max
 const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
 const tags = ['Help centre'];
 const publicRead = { access: 'public', rateLimit: { max: 120, timeWindow: '1 minute' } } as const;
-const slugParam = z.object({ slug: z.string().max(200) });
+// Any text: an address that cannot be a slug is this site's 404 page, not a JSON problem.
+const slugParam = z.object({ slug: z.string() });
+const slugOk = (s: string) => s.length <= 80 && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(s);
 
 /** The public help centre (/help…) and the public JSON the chat widget uses (/api/public/support/kb/…). */
 export function helpCentreRoutes(app: ZodApp, deps: { help: HelpCentre; kb: KbService }): void {
@@ -25,12 +27,12 @@ export function helpCentreRoutes(app: ZodApp, deps: { help: HelpCentre; kb: KbSe
   app.get('/help', { config: publicRead, schema: { hide: true } }, async (_req, reply) => html(reply, 200, await help.home()));
 
   app.get('/help/categories/:slug', { config: publicRead, schema: { hide: true, params: slugParam } }, async (req, reply) => {
-    const page = await help.category(req.params.slug);
+    const page = slugOk(req.params.slug) ? await help.category(req.params.slug) : undefined;
     return page ? html(reply, 200, page) : html(reply, 404, await help.notFound());
   });
 
   app.get('/help/articles/:slug', { config: publicRead, schema: { hide: true, params: slugParam } }, async (req, reply) => {
-    const page = await help.article(req.params.slug);
+    const page = slugOk(req.params.slug) ? await help.article(req.params.slug) : undefined;
     return page ? html(reply, 200, page) : html(reply, 404, await help.notFound());
   });
 

@@ -9,8 +9,13 @@ const WORKING = sql<SqlBool>`t.status not in ('solved','closed')`;
 
 /** A search box's words as a prefix tsquery ("parc ref" → parc:* & ref:*); undefined when no word is left. */
 export function toPrefixQuery(q: string): string | undefined {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : undefined;
+  const lower = q.toLowerCase();
+  // An email address is one lexeme in the 'simple' configuration: keep it whole (quoted) instead of splitting it.
+  const emails = lower.match(/[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu) ?? [];
+  const rest = emails.reduce((acc, e) => acc.replace(e, ' '), lower);
+  const words = rest.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const terms = [...emails.map((e) => `'${e.replace(/'/g, '')}':*`), ...words.map((w) => `${w}:*`)].slice(0, 8);
+  return terms.length ? terms.join(' & ') : undefined;
 }
 
 /** The SQL conditions of a filter (and an optional search) over `tickets as t`. */

@@ -91,15 +91,15 @@ export class InboxService {
     });
   }
 
-  async createView(actor: Actor & { id: string }, b: z.infer<typeof createViewBody>): Promise<SavedView> {
+  async createView(actor: Actor, b: z.infer<typeof createViewBody>): Promise<SavedView> {
     return this.db.transaction().execute(async (tx) => {
-      const row = await inboxRepo.insertView(tx, { id: newId(), user_id: b.shared ? null : actor.id, name: b.name, filters: JSON.stringify(b.filters), position: 0 });
+      const row = await inboxRepo.insertView(tx, { id: newId(), user_id: b.shared || actor.type !== 'user' || !actor.id ? null : actor.id, name: b.name, filters: JSON.stringify(b.filters), position: 0 });
       await audit.record(tx, actor, { action: 'support.view.created', entityType: 'ticket_view', entityId: row.id, summary: `Saved inbox view "${b.name}"${b.shared ? ' (shared)' : ''}`, after: b });
       return { id: row.id, name: row.name, shared: row.user_id === null, filters: b.filters, createdAt: row.created_at };
     });
   }
 
-  async deleteView(actor: Actor & { id: string }, isAdmin: boolean, id: string): Promise<void> {
+  async deleteView(actor: Actor, isAdmin: boolean, id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const v = await inboxRepo.view(tx, id);
       if (!v || (v.user_id !== null && v.user_id !== actor.id)) throw notFound(`No saved view ${id}.`);

@@ -157,6 +157,10 @@ describe('help centre', () => {
     expect(home.headers['content-type']).toContain('text/html');
     for (const c of KB_DEMO) expect(home.body).toContain(c.name.replace(/&/g, '&amp;'));
     expect(home.body).not.toContain('goodwill');
+    const art = await page('/help/articles/what-is-your-returns-policy');
+    expect(art.body).toContain('<meta name="description" content="You can return any unused item');
+    expect(art.body).toContain('<link rel="canonical" href="');
+    expect(art.headers['x-robots-tag']).toBeUndefined(); // the help centre is for search engines too
     const cat = await page('/help/categories/returns-and-refunds');
     expect(cat.body).toContain('What is your returns policy?');
     const s = await page('/help/search?q=dishwasher');
@@ -166,6 +170,9 @@ describe('help centre', () => {
     expect(xss.body).not.toContain('<script>alert');
     expect((await page('/help/articles/no-such-article')).statusCode).toBe(404);
     expect((await page('/help/categories/nope')).statusCode).toBe(404);
+    const long = await page(`/help/articles/${'x'.repeat(190)}%00%3Cscript%3E`);
+    expect(long.statusCode).toBe(404);
+    expect(long.headers['content-type']).toContain('text/html');
   });
 });
 
@@ -187,6 +194,8 @@ describe('bad input', () => {
     expect((await call('GET', `${B}/articles/not-a-uuid`)).statusCode).toBe(400);
     expect((await call('POST', `${B}/categories/reorder`, { ids: ['0190a000-0000-7000-8000-000000000000'] })).statusCode).toBe(400);
     expect((await call('GET', `${B}/suggest`)).statusCode).toBe(400);
+    expect((await call('GET', `${B}/suggest?text=${encodeURIComponent('refund\u0000 please')}`)).statusCode).toBe(200); // NUL is not text to Postgres
+    expect((await call('GET', `/api/public/support/kb/suggest?q=${encodeURIComponent('\u0000')}&url=${encodeURIComponent('https://x/%00')}`, undefined, null)).statusCode).toBe(200);
     expect((await call('GET', `${B}/articles?cursor=garbage`)).statusCode).toBe(400);
     expect((await call('GET', `/api/public/support/kb/search?q=${'x'.repeat(300)}`, undefined, null)).statusCode).toBe(400);
     expect((await call('GET', `${B}/search?q=${encodeURIComponent("'&|!:*()")}`)).statusCode).toBe(200); // tsquery syntax is not injectable

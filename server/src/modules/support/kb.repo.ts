@@ -10,8 +10,8 @@ export type Scope = 'public' | 'agent';
 
 export type ArticleWithCategory = ArticleRow & { category_name: string | null };
 
-/** A related article: `coverage` is the share of the text's words (`lexemes`) it has (`matched`). */
-export type RelatedRow = HitRow & { coverage: number; matched: string[]; lexemes: string[] };
+/** A related article: `coverage` is the share of the text's words (`lexemes`) it has (`matched`); no snippet yet (see `snippets`). */
+export type RelatedRow = HitRow & { coverage: number; matched: string[]; lexemes: string[]; query: string };
 
 export interface HitRow {
   id: string;
@@ -57,6 +57,9 @@ export const SYNONYMS: string[][] = [
 ];
 const SYN_FROM = SYNONYMS.flatMap((g) => g.flatMap((a) => g.filter((b) => b !== a).map(() => a)));
 const SYN_TO = SYNONYMS.flatMap((g) => g.flatMap((a) => g.filter((b) => b !== a)));
+
+/** Postgres text cannot hold NUL: a visitor's message or a ticket with one must not fail the query. */
+const noNul = (s: string) => s.replaceAll('\u0000', ' ');
 
 function visible(scope: Scope, alias = 'a'): RawBuilder<unknown> {
   return scope === 'public' ? sql.raw(`${alias}.status = 'published' and not ${alias}.internal`) : sql.raw('true');
@@ -226,7 +229,8 @@ export const kbRepo = {
    * meaningful words may match; ranked by how many of them an article has and how often (title counts more).
    * `coverage` is the share of the text's words the article has (the assistant's confidence).
    */
-  async related(db: Executor, text: string, scope: Scope, limit: number): Promise<RelatedRow[]> {
+  async related(db: Executor, raw: string, scope: Scope, limit: number): Promise<RelatedRow[]> {
+    const text = noNul(raw);
     return (await sql<RelatedRow>`
       with terms as (
         select lexeme from unnest(to_tsvector('english', ${text}))
@@ -262,9 +266,17 @@ export const kbRepo = {
         limit ${limit}
       )
       select h.id, h.slug, h.title, h.category_id, c.name as category_name, h.status, h.internal, h.rank::float8 as score, h.coverage, h.matched, q.lexemes,
-        ts_headline('english', h.body_text, q.query, ${HEADLINE}) as snippet
+        q.query::text as query, '' as snippet
       from best h cross join q left join kb_categories c on c.id = h.category_id
       order by h.coverage desc, h.rank desc, h.id`.execute(db)).rows.map((r) => ({ ...r, score: Number(r.score), coverage: Number(r.coverage) }));
+  },
+
+  /** Snippets of some articles for a query `related` returned (only for the ones shown: ts_headline is dear). */
+  async snippets(db: Executor, ids: string[], query: string): Promise<Map<string, string>> {
+    if (!ids.length || !query) return new Map();
+    const rows = (await sql<{ id: string; snippet: string }>`
+      select id, ts_headline('english', body_text, ${query}::tsquery, ${HEADLINE}) as snippet from kb_articles where id = any(${ids}::uuid[])`.execute(db)).rows;
+    return new Map(rows.map((r) => [r.id, r.snippet]));
   },
 
   /** In how many articles each word occurs (english lexemes and title words), and how many articles there are. */
@@ -278,8 +290,9 @@ export const kbRepo = {
   },
 
   /** The paragraph of an article's text that best answers a question (index into `paras`), or -1. */
-  async bestPassage(db: Executor, question: string, paras: string[]): Promise<number> {
+  async bestPassage(db: Executor, raw: string, paras: string[]): Promise<number> {
     if (!paras.length) return -1;
+    const question = noNul(raw);
     const r = await sql<{ i: number; rank: number }>`
       with t as (
         select lexeme from unnest(to_tsvector('english', ${question})) where lexeme <> all(${CHATTER}::text[])

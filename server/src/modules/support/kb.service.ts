@@ -267,8 +267,9 @@ export class KbService {
     // Weighted by how telling each word is; an article sharing a few common words with a ticket is noise, not a suggestion.
     const related = await kbRepo.related(this.db, t, scope, Math.max(limit * 3, 10));
     const rows = (await this.weights.rank(related, scope)).filter((r) => r.coverage >= 0.15).slice(0, limit);
+    const snippets = await kbRepo.snippets(this.db, rows.map((r) => r.id), rows[0]?.query ?? '');
     return rows.map((r) => {
-      const h = this.hit(r);
+      const h = this.hit({ ...r, snippet: snippets.get(r.id) ?? '' });
       return { id: h.id, slug: h.slug, title: h.title, snippet: h.snippet, url: h.url, internal: h.internal, score: Math.round(r.coverage * 1000) / 1000 };
     });
   }

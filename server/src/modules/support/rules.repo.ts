@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/db.ts';
 import type { SupportRulesTable } from './tickets.tables.ts';
 
@@ -14,7 +14,41 @@ export const rulesRepo = {
     return db.selectFrom('support_rules').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
-  /** The segments a customer is in (segments' membership table, read-only). */
+  async insert(db: Executor, row: Insertable<SupportRulesTable>): Promise<RuleRow> {
+    return db.insertInto('support_rules').values(row).returningAll().executeTakeFirstOrThrow();
+  },
+
+  async update(db: Executor, id: string, set: Updateable<SupportRulesTable>): Promise<RuleRow> {
+    return db.updateTable('support_rules').set({ ...set, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  async remove(db: Executor, id: string): Promise<void> {
+    await db.deleteFrom('support_rules').where('id', '=', id).execute();
+  },
+
+  async maxPosition(db: Executor): Promise<number> {
+    const r = await db.selectFrom('support_rules').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
+    return r?.p === null || r?.p === undefined ? -1 : Number(r.p);
+  },
+
+  /** Whether a row a rule points at exists (a team, a macro, a segment). */
+  async exists(db: Executor, table: 'support_teams' | 'support_macros' | 'segments', id: string): Promise<boolean> {
+    return !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
+  },
+
+  async activeUser(db: Executor, id: string): Promise<boolean> {
+    return !!(await db.selectFrom('users').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst());
+  },
+
+  async macro(db: Executor, id: string): Promise<{ id: string; body: string } | undefined> {
+    return db.selectFrom('support_macros').select(['id', 'body']).where('id', '=', id).executeTakeFirst();
+  },
+
+  /**
+   * The segments a customer is in: segments' membership table, read-only, inside the caller's transaction.
+   * (SegmentsService.forCustomer reads on a connection of its own: called from inside a ticket's
+   * transaction, a burst of inbound mail could take every pooled connection and wait on itself.)
+   */
   async segmentIds(db: Executor, customerId: string): Promise<Set<string>> {
     const r = await sql<{ segment_id: string }>`select segment_id from segment_members where customer_id = ${customerId}::uuid`.execute(db);
     return new Set(r.rows.map((x) => x.segment_id));

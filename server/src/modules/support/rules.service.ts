@@ -55,12 +55,12 @@ export class RulesService {
     const errors: FieldError[] = [];
     for (const [i, a] of actions.entries()) {
       const p = `/body/actions/${i}`;
-      if ((a.type === 'assign_team' || a.type === 'round_robin') && !(await db.selectFrom('support_teams').select('id').where('id', '=', a.teamId).executeTakeFirst())) errors.push({ pointer: `${p}/teamId`, detail: 'is not a team' });
-      if (a.type === 'assign_agent' && !(await db.selectFrom('users').select('id').where('id', '=', a.userId).where('status', '=', 'active').executeTakeFirst())) errors.push({ pointer: `${p}/userId`, detail: 'is not an active user' });
-      if (a.type === 'auto_reply' && !(await db.selectFrom('support_macros').select('id').where('id', '=', a.macroId).executeTakeFirst())) errors.push({ pointer: `${p}/macroId`, detail: 'is not a macro' });
+      if ((a.type === 'assign_team' || a.type === 'round_robin') && !(await rulesRepo.exists(db, 'support_teams', a.teamId))) errors.push({ pointer: `${p}/teamId`, detail: 'is not a team' });
+      if (a.type === 'assign_agent' && !(await rulesRepo.activeUser(db, a.userId))) errors.push({ pointer: `${p}/userId`, detail: 'is not an active user' });
+      if (a.type === 'auto_reply' && !(await rulesRepo.exists(db, 'support_macros', a.macroId))) errors.push({ pointer: `${p}/macroId`, detail: 'is not a macro' });
     }
     for (const [i, c] of conditions.conditions.entries()) {
-      if (c.field === 'segment' && !(await db.selectFrom('segments').select('id').where('id', '=', c.value).executeTakeFirst())) errors.push({ pointer: `/body/conditions/conditions/${i}/value`, detail: 'is not a segment' });
+      if (c.field === 'segment' && !(await rulesRepo.exists(db, 'segments', c.value))) errors.push({ pointer: `/body/conditions/conditions/${i}/value`, detail: 'is not a segment' });
     }
     if (errors.length) throw badRequest('The rule refers to something that does not exist.', errors);
   }
@@ -68,11 +68,10 @@ export class RulesService {
   async create(actor: Actor, b: z.infer<typeof createRuleBody>): Promise<Rule> {
     return this.db.transaction().execute(async (tx) => {
       await this.checkRefs(tx, b.actions, b.conditions);
-      const max = await tx.selectFrom('support_rules').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
-      const row = await tx.insertInto('support_rules').values({
+      const row = await rulesRepo.insert(tx, {
         id: newId(), name: b.name, enabled: b.enabled, trigger: b.trigger, conditions: JSON.stringify(b.conditions), actions: JSON.stringify(b.actions),
-        stop_processing: b.stopProcessing, position: b.position ?? Number(max?.p ?? -1) + 1,
-      }).returningAll().executeTakeFirstOrThrow();
+        stop_processing: b.stopProcessing, position: b.position ?? (await rulesRepo.maxPosition(tx)) + 1,
+      });
       await audit.record(tx, actor, { action: 'support.rule.created', entityType: 'support_rule', entityId: row.id, summary: `Created rule "${b.name}"`, after: b });
       return toRule(row);
     });
@@ -84,11 +83,11 @@ export class RulesService {
       if (!before) throw notFound(`No rule ${id}.`);
       const cur = toRule(before);
       await this.checkRefs(tx, b.actions ?? cur.actions, b.conditions ?? cur.conditions);
-      const row = await tx.updateTable('support_rules').set({
+      const row = await rulesRepo.update(tx, id, {
         ...(b.name !== undefined ? { name: b.name } : {}), ...(b.enabled !== undefined ? { enabled: b.enabled } : {}), ...(b.trigger ? { trigger: b.trigger } : {}),
         ...(b.conditions ? { conditions: JSON.stringify(b.conditions) } : {}), ...(b.actions ? { actions: JSON.stringify(b.actions) } : {}),
-        ...(b.stopProcessing !== undefined ? { stop_processing: b.stopProcessing } : {}), ...(b.position !== undefined ? { position: b.position } : {}), updated_at: new Date(),
-      }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        ...(b.stopProcessing !== undefined ? { stop_processing: b.stopProcessing } : {}), ...(b.position !== undefined ? { position: b.position } : {}),
+      });
       await audit.record(tx, actor, { action: 'support.rule.updated', entityType: 'support_rule', entityId: id, summary: `Changed rule "${row.name}"`, before: cur, after: b });
       return toRule(row);
     });
@@ -98,7 +97,7 @@ export class RulesService {
     await this.db.transaction().execute(async (tx) => {
       const before = await rulesRepo.get(tx, id);
       if (!before) throw notFound(`No rule ${id}.`);
-      await tx.deleteFrom('support_rules').where('id', '=', id).execute();
+      await rulesRepo.remove(tx, id);
       await audit.record(tx, actor, { action: 'support.rule.deleted', entityType: 'support_rule', entityId: id, summary: `Deleted rule "${before.name}"`, before: toRule(before) });
     });
   }
@@ -154,11 +153,11 @@ export class RulesService {
       else replies.push(a.macroId);
     }
     // A deleted team or agent must not make a customer's email bounce: skip what no longer exists.
-    if (change.teamId && !(await tx.selectFrom('support_teams').select('id').where('id', '=', change.teamId).executeTakeFirst())) delete change.teamId;
-    if (change.assigneeId && !(await tx.selectFrom('users').select('id').where('id', '=', change.assigneeId).where('status', '=', 'active').executeTakeFirst())) delete change.assigneeId;
+    if (change.teamId && !(await rulesRepo.exists(tx, 'support_teams', change.teamId))) delete change.teamId;
+    if (change.assigneeId && !(await rulesRepo.activeUser(tx, change.assigneeId))) delete change.assigneeId;
     if (Object.keys(change).length) await this.tickets.change(actor, ticketId, change, tx);
     for (const macroId of replies) {
-      const macro = await tx.selectFrom('support_macros').select(['id', 'body']).where('id', '=', macroId).executeTakeFirst();
+      const macro = await rulesRepo.macro(tx, macroId);
       if (!macro) continue;
       const ticket = await this.tickets.get(ticketId, tx);
       const body = await this.macros.renderText(macro.body, ticket, null, tx);

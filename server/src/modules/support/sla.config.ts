@@ -30,6 +30,8 @@ export function toPolicy(r: PolicyRow): Policy {
 export class SlaConfig {
   private readonly db: Db;
   private readonly cache = new Map<string, { at: number; cal: BusinessCalendar }>();
+  /** Called in the transaction that changed a calendar's hours, holidays or zone (sla.module.ts enqueues a re-sync of open tickets). */
+  onCalendarChanged: (tx: Executor, calendarId: string) => Promise<void> = async () => undefined;
   constructor(db: Db) {
     this.db = db;
   }
@@ -83,6 +85,7 @@ export class SlaConfig {
       if (before.isDefault && !b.isDefault) throw badRequest('Make another calendar the default instead of unsetting this one.', [{ pointer: '/body/isDefault', detail: 'one calendar is always the default' }]);
       await slaRepo.updateCalendar(tx, id, { name: b.name, time_zone: b.timeZone, hours: JSON.stringify(b.hours), holidays: JSON.stringify(b.holidays), is_default: b.isDefault });
       await audit.record(tx, actor, { action: 'support.calendar.updated', entityType: 'support_calendar', entityId: id, summary: `Changed business hours "${b.name}"`, before, after: b });
+      await this.onCalendarChanged(tx, id);
     });
     return this.calendar(id);
   }

@@ -9,16 +9,19 @@ import type { TicketService } from './tickets.service.ts';
 
 let app: TestApp;
 let agent: Session;
+let admin: Session;
 let tickets: TicketService;
 let sla: SlaModule;
 let me: Actor;
 const db = () => app.patron.dbh.db;
-const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => app.patron.http!.inject({ method, url, payload: payload as object, headers: agent.headers });
+// Settings need an admin; agents read the countdown and the results.
+const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, as = admin) => app.patron.http!.inject({ method, url, payload: payload as object, headers: as.headers });
 const H = 3_600_000;
 
 beforeAll(async () => {
   app = await startTestApp();
   agent = await loginAs(app, 'support', 'ada@shop.test');
+  admin = await loginAs(app, 'admin', 'max@shop.test');
   tickets = app.patron.modules.support.tickets.service;
   sla = app.patron.modules.support.sla;
   me = { type: 'user', id: agent.userId, label: 'ada@shop.test' };
@@ -43,6 +46,7 @@ describe('calendars and policies API', () => {
     expect(closed.statusCode).toBe(400);
     expect(closed.json().detail).toMatch(/at least one day/);
 
+    expect((await api('POST', '/api/support/calendars', { name: 'Always', timeZone: 'UTC', hours: ALWAYS_OPEN }, agent)).statusCode).toBe(403);
     const cal = await api('POST', '/api/support/calendars', { name: 'Always', timeZone: 'UTC', hours: ALWAYS_OPEN });
     expect(cal.statusCode).toBe(201);
     expect(cal.json()).toMatchObject({ isDefault: true, weeklyMinutes: 7 * 24 * 60 });
@@ -71,7 +75,7 @@ describe('SLA clock on tickets', () => {
     const d = await deadlines(ticket.id);
     expect(d.sla_due_at!.getTime() - ticket.createdAt.getTime()).toBe(60 * 60_000);
     expect(d.sla_warn_at!.getTime() - ticket.createdAt.getTime()).toBe(45 * 60_000);
-    const view = await api('GET', `/api/support/tickets/${ticket.id}/sla`);
+    const view = await api('GET', `/api/support/tickets/${ticket.id}/sla`, undefined, agent);
     expect(view.json()).toMatchObject({ policyName: 'Standard', paused: false, firstResponse: { targetMinutes: 60, state: 'running' }, resolution: { targetMinutes: 480, state: 'running' } });
     expect(view.json().firstResponse.remainingMinutes).toBeGreaterThan(58);
 
@@ -137,6 +141,38 @@ describe('SLA clock on tickets', () => {
     expect((await api('GET', `/api/support/tickets/${late.id}/sla`)).json().firstResponse.state).toBe('missed');
   });
 
+  it('a segment condition picks a policy for the segment\'s members only', async () => {
+    const vip = (await newTicket({ email: 'vip@example.com' })).ticket;
+    const seg = '018f0000-0000-7000-8000-00000000a1b2';
+    await sql`insert into segments (id, name, definition) values (${seg}, 'VIP', '{}'::jsonb)`.execute(db());
+    await sql`insert into segment_members (segment_id, customer_id) values (${seg}, ${vip.customerId})`.execute(db());
+    const p = await api('POST', '/api/support/sla/policies', { name: 'VIP', segmentId: seg, targets: { normal: { firstResponse: 15, resolution: 120 } } });
+    expect(p.json()).toMatchObject({ segmentName: 'VIP' });
+    const ids = (await api('GET', '/api/support/sla/policies')).json().items.map((x: { id: string }) => x.id) as string[];
+    await api('PUT', '/api/support/sla/policies/order', { ids: [p.json().id, ...ids.filter((i) => i !== p.json().id)] });
+    const again = (await newTicket({ email: 'vip@example.com' })).ticket;
+    const other = (await newTicket({ email: 'ivy@example.com' })).ticket;
+    expect(await slaRow(again.id)).toMatchObject({ policy_name: 'VIP', first_response_target: 15 });
+    expect(await slaRow(other.id)).toMatchObject({ policy_name: 'Standard', first_response_target: 60 });
+    await api('DELETE', `/api/support/sla/policies/${p.json().id}`);
+  });
+
+  it('a calendar change re-times open tickets through a job', async () => {
+    const { ticket } = await newTicket({ email: 'gil@example.com' });
+    const before = (await deadlines(ticket.id)).sla_due_at!;
+    const cal = (await api('GET', '/api/support/calendars')).json().items.find((c: { name: string }) => c.name === 'Always');
+    const today = new Date().toISOString().slice(0, 10);
+    const put = await api('PUT', `/api/support/calendars/${cal.id}`, { ...cal, holidays: [{ date: today, name: 'Stocktake', yearly: false }], id: undefined, weeklyMinutes: undefined, createdAt: undefined, updatedAt: undefined });
+    expect(put.statusCode).toBe(200);
+    expect((await sql`select 1 from graphile_worker.jobs where key = ${`sla-resync:${cal.id}`}`.execute(db())).rows).toHaveLength(1);
+    expect(await sla.service.resyncCalendar(cal.id)).toBeGreaterThanOrEqual(1);
+    const after = (await deadlines(ticket.id)).sla_due_at!;
+    // Today is a holiday now: the hour of first-response time starts at midnight.
+    expect(after.getTime()).toBeGreaterThan(before.getTime());
+    expect(after.toISOString().slice(0, 10)).not.toBe(today);
+    await api('PUT', `/api/support/calendars/${cal.id}`, { name: cal.name, timeZone: cal.timeZone, hours: cal.hours, holidays: [], isDefault: true });
+  });
+
   it('answers 404 for an unknown ticket and 400 for a malformed id', async () => {
     expect((await api('GET', '/api/support/tickets/018f0000-0000-7000-8000-000000000000/sla')).statusCode).toBe(404);
     expect((await api('GET', '/api/support/tickets/nope/sla')).statusCode).toBe(400);
@@ -158,6 +194,12 @@ describe('CSAT', () => {
     expect(msgs[0]).toMatchObject({ kind: 'transactional', dedupe_key: `csat:${ticket.id}` });
     const survey = (await api('GET', `/api/support/tickets/${ticket.id}/csat`)).json();
     expect(survey).toMatchObject({ rating: null });
+    // Messaging renders and sends it (outbox transport here): subject from the settings, the five signed links.
+    await app.patron.modules.messaging.dispatcher.runOnce();
+    const sent = await db().selectFrom('messages').select(['status', 'subject', 'html', 'to_address']).where('dedupe_key', '=', `csat:${ticket.id}`).executeTakeFirstOrThrow();
+    expect(sent).toMatchObject({ status: 'sent', subject: `How did we do with #${ticket.number}?`, to_address: 'erin@example.com' });
+    expect(sent.html).toContain('Rate us');
+    expect(sent.html).toContain('5</span><br>Very satisfied');
 
     const link = new URL(sla.csat.link(survey.id, 5));
     const page = await app.patron.http!.inject({ method: 'GET', url: link.pathname + link.search });
@@ -183,6 +225,15 @@ describe('CSAT', () => {
     expect((await api('GET', `/api/support/tickets/${ticket.id}/csat`)).json().rating).toBe(4);
     expect((await sla.exportCustomer(ticket.customerId)).csatSurveys).toHaveLength(1);
     expect(await sla.eraseCustomer(ticket.customerId)).toEqual({ csatSurveys: 1 });
+  });
+
+  it('respects suppressed addresses (transactional, but never to a suppressed address)', async () => {
+    const { ticket } = await newTicket({ email: 'hal@example.com' });
+    await db().insertInto('suppressions').values({ channel: 'email', address: 'hal@example.com', reason: 'hard_bounce', detail: null, source: 'test', customer_id: ticket.customerId, created_by: 'test' }).execute();
+    await tickets.setStatus(me, ticket.id, 'solved');
+    expect(await sla.csat.send(ticket.id)).toBe('sent');
+    await app.patron.modules.messaging.dispatcher.runOnce();
+    expect(await db().selectFrom('messages').select(['status', 'skip_reason']).where('dedupe_key', '=', `csat:${ticket.id}`).executeTakeFirstOrThrow()).toMatchObject({ status: 'skipped' });
   });
 
   it('skips surveys when turned off', async () => {

@@ -13,6 +13,7 @@ import type { SupportDeps, SupportRole } from './support.deps.ts';
 import type { TicketsModule } from './tickets.module.ts';
 
 export const SLA_CHECK_JOB = 'support.sla.check';
+export const SLA_RESYNC_JOB = 'support.sla.resync';
 
 /**
  * SLA policies and business hours, each ticket's SLA clock and breach job, CSAT surveys, support reports.
@@ -42,6 +43,12 @@ export function createSla(deps: SupportDeps, tickets: TicketsModule) {
     await csat.send(p.ticketId);
   } });
   csat.enqueue = (tx, ticketId) => deps.jobs.enqueue(tx, CSAT_SEND_JOB, { ticketId }, { jobKey: `csat:${ticketId}` });
+  // Changed hours or holidays move the deadlines of open tickets on that calendar (new tickets use them anyway).
+  deps.jobs.register({ name: SLA_RESYNC_JOB, payload: z.object({ calendarId: z.string() }), maxAttempts: 5, handler: async (p, ctx) => {
+    const n = await sla.resyncCalendar(p.calendarId);
+    ctx.log.info(`support sla: ${n} open tickets re-timed after a calendar change`);
+  } });
+  config.onCalendarChanged = (tx, calendarId) => deps.jobs.enqueue(tx, SLA_RESYNC_JOB, { calendarId }, { jobKey: `sla-resync:${calendarId}`, runAt: new Date(Date.now() + 5_000) });
 
   return {
     config,

@@ -63,19 +63,6 @@ export const slaRepo = {
     return r.rows.length > 0;
   },
 
-  async clockTicket(db: Executor, id: string): Promise<ClockTicket | undefined> {
-    return db.selectFrom('tickets').select(['id', 'number', 'subject', 'status', 'priority', 'channel', 'customer_id', 'assignee_id', 'team_id', 'created_at', 'first_response_at', 'solved_at'])
-      .where('id', '=', id).executeTakeFirst();
-  },
-  /** Status changes in order: the clock's pauses come from them. */
-  async statusEvents(db: Executor, ticketId: string): Promise<{ at: Date; from: string | null; to: string }[]> {
-    const r = await sql<{ at: Date; from: string | null; to: string }>`
-      select created_at as at, data->>'from' as "from", data->>'to' as "to" from ticket_events
-      where ticket_id = ${ticketId}::uuid and type = 'status' order by created_at, id`.execute(db);
-    return r.rows;
-  },
-  lockSla: (db: Executor, ticketId: string) => db.selectFrom('ticket_sla').selectAll().where('ticket_id', '=', ticketId).forUpdate().executeTakeFirst(),
-  sla: (db: Executor, ticketId: string) => db.selectFrom('ticket_sla').selectAll().where('ticket_id', '=', ticketId).executeTakeFirst(),
   async saveSla(db: Executor, row: Insertable<TicketSlaTable>): Promise<void> {
     const { ticket_id: _id, ...set } = row;
     await db.insertInto('ticket_sla').values(row).onConflict((oc) => oc.column('ticket_id').doUpdateSet({ ...set, updated_at: new Date() })).execute();
@@ -100,4 +87,44 @@ export const slaRepo = {
       order by t.sla_due_at, t.id limit ${limit}`.execute(db);
     return r.rows;
   },
+
+  /** Open tickets whose clock counts in this calendar, after `afterId` (keyset batches). */
+  async openOnCalendar(db: Executor, calendarId: string, afterId: string, limit: number): Promise<string[]> {
+    const r = await sql<{ ticket_id: string }>`
+      select s.ticket_id from ticket_sla s join tickets t on t.id = s.ticket_id
+      where s.calendar_id = ${calendarId}::uuid and t.status not in ('solved','closed') and s.ticket_id > ${afterId}::uuid
+      order by s.ticket_id limit ${limit}`.execute(db);
+    return r.rows.map((x) => x.ticket_id);
+  },
+
+  /**
+   * Everything a clock is computed from, in one round trip: the ticket (locked when `lock`: ticket writes
+   * hold that lock already, so concurrent recomputes of one ticket serialise), its status history and its clock row.
+   */
+  async clockState(db: Executor, id: string, lock: boolean): Promise<{ ticket: ClockTicket; events: StatusEvent[]; sla: PrevSla | undefined } | undefined> {
+    const r = await sql<ClockTicket & { events: { at: string; from: string | null; to: string }[]; sla: Record<string, unknown> | null }>`
+      select t.id, t.number, t.subject, t.status, t.priority, t.channel, t.customer_id, t.assignee_id, t.team_id, t.created_at, t.first_response_at, t.solved_at,
+        (select coalesce(json_agg(json_build_object('at', e.created_at, 'from', e.data->>'from', 'to', e.data->>'to') order by e.created_at, e.id), '[]'::json)
+           from ticket_events e where e.ticket_id = t.id and e.type = 'status') as events,
+        (select row_to_json(s) from ticket_sla s where s.ticket_id = t.id) as sla
+      from tickets t where t.id = ${id}::uuid ${lock ? sql`for update of t` : sql``}`.execute(db);
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const { events, sla, ...ticket } = row;
+    const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
+    return {
+      ticket,
+      events: events.map((e) => ({ at: new Date(e.at), from: e.from, to: e.to })),
+      sla: sla ? {
+        policy_id: sla.policy_id as string | null, policy_name: sla.policy_name as string | null, calendar_id: sla.calendar_id as string | null, priority: sla.priority as string,
+        first_response_target: sla.first_response_target as number | null, resolution_target: sla.resolution_target as number | null, paused_at: date(sla.paused_at),
+        first_response_breached_at: date(sla.first_response_breached_at), resolution_breached_at: date(sla.resolution_breached_at),
+        first_response_warned: sla.first_response_warned === true, resolution_warned: sla.resolution_warned === true,
+      } : undefined,
+    };
+  },
 };
+
+export interface StatusEvent { at: Date; from: string | null; to: string }
+export type PrevSla = Pick<TicketSlaRow, 'policy_id' | 'policy_name' | 'calendar_id' | 'priority' | 'first_response_target' | 'resolution_target' | 'paused_at'
+  | 'first_response_breached_at' | 'resolution_breached_at' | 'first_response_warned' | 'resolution_warned'>;

@@ -7,7 +7,8 @@ import type { SlaService } from './sla.service.ts';
 
 const tags = ['Support SLA'];
 const read = { access: 'support:read' } as const;
-const write = { access: 'support:write' } as const;
+// Changing targets and hours is an admin's job (as the other support settings): agents read them.
+const write = { access: 'settings:write' } as const;
 
 /** Business-hours calendars, SLA policies and each ticket's SLA countdown. */
 export function slaRoutes(app: ZodApp, d: { config: SlaConfig; sla: SlaService }): void {

@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import type { Activities } from '../../platform/activities/activities.ts';
 import { SYSTEM_ACTOR } from '../../platform/audit/audit.ts';
-import type { Db, Executor, Tx } from '../../platform/db/db.ts';
+import type { Db, Tx } from '../../platform/db/db.ts';
 import { notFound } from '../../platform/http/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import type { BusinessCalendar } from './hours.ts';
 import type { LiveHub } from './live.hub.ts';
 import { computeClock, type Clock, type TargetClock } from './sla.clock.ts';
 import { targetsFor, type SlaConfig } from './sla.config.ts';
-import { slaRepo, type ClockTicket, type TicketSlaRow } from './sla.repo.ts';
+import { slaRepo, type ClockTicket, type StatusEvent, type TicketSlaRow } from './sla.repo.ts';
 import type { AtRisk, TargetState, TicketSla } from './sla.schemas.ts';
 
 const MIN = 60_000;
@@ -33,9 +33,9 @@ export class SlaService {
     this.live = live;
   }
 
-  private async clockOf(db: Executor, t: ClockTicket, s: Pick<TicketSlaRow, 'first_response_target' | 'resolution_target'>, cal: BusinessCalendar, now: Date): Promise<Clock> {
+  private clockOf(t: ClockTicket, events: StatusEvent[], s: Pick<TicketSlaRow, 'first_response_target' | 'resolution_target'>, cal: BusinessCalendar, now: Date): Clock {
     return computeClock(cal, {
-      createdAt: t.created_at, status: t.status, firstResponseAt: t.first_response_at, solvedAt: t.solved_at, events: await slaRepo.statusEvents(db, t.id),
+      createdAt: t.created_at, status: t.status, firstResponseAt: t.first_response_at, solvedAt: t.solved_at, events,
       firstResponseTarget: s.first_response_target, resolutionTarget: s.resolution_target,
     }, now);
   }
@@ -45,9 +45,9 @@ export class SlaService {
    * creation, change and message). Idempotent: the result depends only on the ticket and its history.
    */
   async sync(tx: Tx, ticketId: string, now = new Date()): Promise<void> {
-    const t = await slaRepo.clockTicket(tx, ticketId);
-    if (!t) return;
-    const prev = await slaRepo.lockSla(tx, ticketId);
+    const state = await slaRepo.clockState(tx, ticketId, true);
+    if (!state) return;
+    const { ticket: t, events, sla: prev } = state;
     let policy: { id: string | null; name: string | null; calendarId: string | null; fr: number | null; res: number | null };
     if (prev && prev.priority === t.priority) {
       policy = { id: prev.policy_id, name: prev.policy_name, calendarId: prev.calendar_id, fr: prev.first_response_target, res: prev.resolution_target };
@@ -58,8 +58,8 @@ export class SlaService {
     }
     const { id: calendarId, cal } = await this.config.businessCalendar(tx, policy.calendarId);
     // Targets are kept on the clock even without a policy (null), so reports can still measure business time.
-    const c = await this.clockOf(tx, t, { first_response_target: policy.fr, resolution_target: policy.res }, cal, now);
-    const measured = policy.fr && policy.res ? c : await this.clockOf(tx, t, { first_response_target: 1, resolution_target: 1 }, cal, now);
+    const c = this.clockOf(t, events, { first_response_target: policy.fr, resolution_target: policy.res }, cal, now);
+    const measured = policy.fr && policy.res ? c : this.clockOf(t, events, { first_response_target: 1, resolution_target: 1 }, cal, now);
     const retarget = !!prev && (prev.first_response_target !== policy.fr || prev.resolution_target !== policy.res);
     const breachedAt = (tc: TargetClock | null, was: Date | null | undefined) => (tc?.met === false ? (was && !retarget ? was : tc.dueAt) : tc?.met === true ? null : retarget ? null : (was ?? null));
     await slaRepo.saveSla(tx, {
@@ -75,16 +75,29 @@ export class SlaService {
     await slaRepo.setTicketDeadlines(tx, t.id, { policyId: policy.id, firstDue: open(c.firstResponse), resolutionDue: open(c.resolution), due: c.nextDue, warn: c.nextWarn });
   }
 
+  /** Recomputes the clocks of open tickets on a calendar (after its hours or holidays changed), in batches. */
+  async resyncCalendar(calendarId: string): Promise<number> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    let n = 0;
+    for (;;) {
+      const ids = await slaRepo.openOnCalendar(this.db, calendarId, after, 200);
+      if (!ids.length) return n;
+      for (const id of ids) await this.db.transaction().execute((tx) => this.sync(tx, id));
+      n += ids.length;
+      after = ids.at(-1)!;
+    }
+  }
+
   /** The countdown of one ticket (GET /api/support/tickets/:id/sla). */
   async ticketSla(ticketId: string, now = new Date()): Promise<TicketSla> {
-    const t = await slaRepo.clockTicket(this.db, ticketId);
-    if (!t) throw notFound(`No ticket ${ticketId}.`);
-    const s = await slaRepo.sla(this.db, ticketId);
+    const loaded = await slaRepo.clockState(this.db, ticketId, false);
+    if (!loaded) throw notFound(`No ticket ${ticketId}.`);
+    const { ticket: t, events, sla: s } = loaded;
     const { name, cal } = await this.config.businessCalendar(this.db, s?.calendar_id ?? null);
     if (!s || (!s.first_response_target && !s.resolution_target)) {
       return { ticketId, policyId: s?.policy_id ?? null, policyName: s?.policy_name ?? null, calendarName: name, paused: !!s?.paused_at, firstResponse: null, resolution: null };
     }
-    const c = await this.clockOf(this.db, t, s, cal, now);
+    const c = this.clockOf(t, events, s, cal, now);
     const state = (tc: TargetClock | null): TargetState | null => {
       if (!tc) return null;
       const achievedMinutes = tc.achievedMs === null ? null : Math.round(tc.achievedMs / MIN);

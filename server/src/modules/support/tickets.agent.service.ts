@@ -35,8 +35,10 @@ export class AgentActions {
     const customFields = b.customFields ? await this.settings.checkCustomFields(b.customFields) : undefined;
     return this.db.transaction().execute(async (tx) => {
       const direction = b.message.direction;
+      // "A message to send them" goes out by email whenever there is an address, whatever way they got in touch.
+      const channel = direction === 'outbound' && b.requester.email ? 'email' : b.channel;
       const { ticket } = await this.tickets.createTicket(actor, {
-        channel: b.channel, subject: b.subject, requester: b.requester, status: b.status, priority: b.priority, tags: b.tags, assigneeId: b.assigneeId, teamId: b.teamId,
+        channel, subject: b.subject, requester: b.requester, status: b.status, priority: b.priority, tags: b.tags, assigneeId: b.assigneeId, teamId: b.teamId,
         customFields, source: 'ui',
         message: {
           direction, authorType: direction === 'inbound' ? 'customer' : 'agent', bodyText: b.message.body,

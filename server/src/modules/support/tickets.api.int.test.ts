@@ -80,6 +80,8 @@ describe('support API', () => {
     expect(await list('view=all&q=gift car')).toEqual([other.id]);
     expect(await list(`view=all&q=%23${other.number}`)).toEqual([other.id]);
     expect(await list('view=all&q=chipped')).toEqual([ticket.id]);
+    expect(await list('view=all&q=gus%40example.com')).toEqual([other.id]);
+    expect(await list("view=all&q=it's%20%26%20(broken)%20!")).toEqual([]);
     const page1 = (await call<TicketList>(ada, 'GET', '/api/support/tickets?view=all&limit=1')).body;
     expect(page1.items).toHaveLength(1);
     const page2 = (await call<TicketList>(ada, 'GET', `/api/support/tickets?view=all&limit=1&cursor=${page1.nextCursor}`)).body;
@@ -167,7 +169,7 @@ describe('support API', () => {
     const form = (body: string) => http().inject({ method: 'POST', url: '/support/form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
     const bad = await form('email=nope&subject=&message=hi<script>');
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('enter a valid email address');
+    expect(bad.body).toContain('Enter a valid email address');
     expect(bad.body).toContain('hi&lt;script&gt;');
     const ok = await form('name=Uma+Ray&email=uma%40example.com&order=1042&subject=Late+parcel&message=Where+is+it%3F');
     expect(ok.statusCode).toBe(200);

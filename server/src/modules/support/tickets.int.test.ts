@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, type Actor } from '../../platform/audit/audit.ts';
 import { loginAs, startTestApp, type Session, type TestApp } from '../../testing/harness.ts';
-import type { LiveEvent } from './live.hub.ts';
+import { LiveHub, type LiveEvent } from './live.hub.ts';
 import type { TicketService } from './tickets.service.ts';
 
 let app: TestApp;
@@ -88,6 +88,23 @@ describe('ticket core', () => {
     await expect(tickets.createTicket(SYSTEM_ACTOR, { channel: 'api', subject: 'x', requester: {}, message: { direction: 'inbound', authorType: 'customer', bodyText: 'x' } })).rejects.toMatchObject({ status: 400 });
   });
 
+  it('exports and erases a customer\'s tickets, and follows a profile merge', async () => {
+    const a = await tickets.createTicket(SYSTEM_ACTOR, { channel: 'email', subject: 'Mine', requester: { email: 'gdpr@example.com' }, message: { direction: 'inbound', authorType: 'customer', bodyText: 'my data' } });
+    const b = await tickets.createTicket(SYSTEM_ACTOR, { channel: 'phone', subject: 'Other profile', requester: { phone: '+44 7700 900123' }, message: { direction: 'inbound', authorType: 'customer', bodyText: 'call' } });
+    // The phone profile is merged into the email one: its ticket follows.
+    await app.patron.modules.customers.service.merge(me, a.ticket.customerId, b.ticket.customerId, {});
+    expect((await tickets.get(b.ticket.id)).customerId).toBe(a.ticket.customerId);
+    const part = app.patron.modules.support.tickets;
+    const exported = await part.exportCustomer(a.ticket.customerId);
+    expect(exported.tickets.map((t) => t.subject).sort()).toEqual(['Mine', 'Other profile']);
+    expect(exported.tickets.find((t) => t.subject === 'Mine')!.messages[0]!.bodyText).toBe('my data');
+    const keys: string[][] = [];
+    part.privacy.onErase(async (_tx, e) => void keys.push(e.storageKeys));
+    expect(await part.eraseCustomer(a.ticket.customerId)).toEqual({ tickets: 2, attachments: 0 });
+    expect(keys).toEqual([[]]);
+    await expect(tickets.get(a.ticket.id)).rejects.toMatchObject({ status: 404 });
+  });
+
   it('delivers realtime events through Postgres NOTIFY once the transaction commits', async () => {
     const got: [string, LiveEvent][] = [];
     const off = tickets.live.subscribe('inbox', (topic, e) => got.push([topic, e]));
@@ -106,5 +123,18 @@ describe('ticket core', () => {
     expect(got.some(([, e]) => e.type === 'never')).toBe(false);
     off();
     offAll();
+  });
+
+  it('fans events out to other processes: a second hub on the same database hears them', async () => {
+    const other = new LiveHub(db(), app.patron.dbh.url, app.patron.log);
+    await other.start();
+    try {
+      const heard: LiveEvent[] = [];
+      other.subscribe('ticket:*', (_t, e) => heard.push(e));
+      const { ticket } = await tickets.createTicket(SYSTEM_ACTOR, { channel: 'chat', subject: 'Cross-process', requester: { email: 'xp@example.com' }, message: { direction: 'inbound', authorType: 'customer', bodyText: 'hello' } });
+      await expect.poll(() => heard.find((e) => e.ticketId === ticket.id)?.type, { timeout: 3000 }).toBe('message.created');
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -9,83 +9,10 @@ import type { LiveHub } from './live.hub.ts';
 import { normTags, previewOf, safeHtml, toMessage, toTicket } from './tickets.map.ts';
 import { ticketsRepo } from './tickets.repo.ts';
 import type { Ticket, TicketDetail, TicketMessage } from './tickets.schemas.ts';
-import { DONE_STATUSES, type AuthorType, type MessageDirection, type MessageRow, type TicketChannel, type TicketPriority, type TicketRow, type TicketStatus } from './tickets.tables.ts';
+import { DONE_STATUSES, type MessageRow, type TicketChannel, type TicketRow, type TicketStatus } from './tickets.tables.ts';
+import type { ChangedEvent, CreatedEvent, Listener, MessageEvent, NewMessage, NewTicket, Requester, TicketChange } from './tickets.types.ts';
 
-/** Who a conversation is with: an existing profile, or identities to find or create one by. */
-export interface Requester {
-  customerId?: string;
-  email?: string | null;
-  phone?: string | null;
-  name?: string | null;
-  /** A social or chat identity: stored as the external identity `social:<network>` / id. */
-  handle?: { network: string; id: string } | null;
-}
-
-/** A message to store on a ticket. */
-export interface NewMessage {
-  direction: MessageDirection;
-  authorType: AuthorType;
-  authorUserId?: string | null;
-  authorName?: string | null;
-  /** Defaults to the ticket's channel. */
-  channel?: TicketChannel;
-  fromAddress?: string | null;
-  toAddresses?: string[];
-  ccAddresses?: string[];
-  subject?: string | null;
-  bodyText: string;
-  /** Sanitised again on write (tickets.map.ts safeHtml). */
-  bodyHtml?: string | null;
-  messageIdHeader?: string | null;
-  inReplyTo?: string | null;
-  references?: string[];
-  /** The message's id on the system it came from: the same (channel, externalId) is stored once. */
-  externalId?: string | null;
-  /** Users mentioned in an internal note (notified). */
-  mentions?: string[];
-  /** Outbound only; default 'pending' on email (the email part sends it), 'sent' elsewhere. */
-  deliveryStatus?: 'pending' | 'sent' | 'failed' | null;
-  metadata?: Record<string, unknown>;
-  /** When it happened (imports, demo data); default now. */
-  createdAt?: Date;
-}
-
-export interface NewTicket {
-  channel: TicketChannel;
-  subject: string;
-  requester: Requester;
-  message: Omit<NewMessage, 'channel'>;
-  status?: TicketStatus;
-  priority?: TicketPriority;
-  tags?: string[];
-  teamId?: string | null;
-  assigneeId?: string | null;
-  customFields?: Record<string, unknown>;
-  language?: string | null;
-  followUpOf?: string | null;
-  /** The conversation on another system (social thread id, chat session id); see findOpenByThread. */
-  externalThread?: string | null;
-  /** Where it came from, for the activity (`email`, `chat`, `form`, `ui`, `api`, …); default the channel. */
-  source?: string;
-}
-
-export interface TicketChange {
-  status?: TicketStatus;
-  priority?: TicketPriority;
-  subject?: string;
-  tags?: string[];
-  addTags?: string[];
-  removeTags?: string[];
-  assigneeId?: string | null;
-  teamId?: string | null;
-  customFields?: Record<string, unknown>;
-  language?: string | null;
-}
-
-export interface CreatedEvent { ticket: Ticket; message: TicketMessage; actor: Actor }
-export interface MessageEvent { ticket: Ticket; message: TicketMessage; actor: Actor }
-export interface ChangedEvent { ticket: Ticket; before: Ticket; changed: (keyof TicketChange)[]; actor: Actor }
-type Listener<E> = (tx: Tx, e: E) => Promise<void>;
+export type { ChangedEvent, CreatedEvent, MessageEvent, NewMessage, NewTicket, Requester, TicketChange } from './tickets.types.ts';
 
 export const CHANNEL_SOURCE: Record<TicketChannel, string> = { email: 'email', chat: 'chat', form: 'form', phone: 'ui', social: 'social', api: 'api' };
 
@@ -131,7 +58,13 @@ export class TicketService {
    * identity verified: it attaches the conversation to the profile that owns the address, as every helpdesk does.
    */
   async resolveRequester(tx: Tx, r: Requester, source: string, actor: Actor): Promise<string> {
-    if (r.customerId) return this.customers.service.liveId(tx, r.customerId);
+    if (r.customerId) {
+      try {
+        return await this.customers.service.liveId(tx, r.customerId);
+      } catch {
+        throw badRequest(`No customer ${r.customerId}.`, [{ pointer: '/body/requester/customerId', detail: 'is not a customer' }]);
+      }
+    }
     const raw: IdentityClaim[] = [];
     if (r.email) raw.push({ kind: 'email', value: r.email });
     if (r.handle) raw.push({ kind: 'external', source: `social:${r.handle.network.toLowerCase()}`, value: r.handle.id });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { actorOf, personOf } from '../../platform/http/context.ts';
+import type { Actor } from '../../platform/audit/audit.ts';
+import { actorOf, principalOf } from '../../platform/http/context.ts';
+import { badRequest } from '../../platform/http/problem.ts';
 import type { ZodApp } from '../../platform/http/server.ts';
 import { agentSchema, availabilityBody, fieldBody, fieldSchema, teamBody, teamSchema, updateTeamBody } from './tickets.settings.schemas.ts';
 import type { SupportSettingsService } from './tickets.settings.service.ts';
@@ -26,7 +28,9 @@ export function supportSettingsRoutes(app: ZodApp, s: SupportSettingsService): v
     async () => ({ items: await s.agents() }));
   app.put('/api/support/agents/me/availability', { config: read, schema: { tags, summary: 'Say whether you take new tickets (round-robin skips agents who are away)', body: availabilityBody, response: { 204: z.null() } } },
     async (req, reply) => {
-      await s.setAvailability(personOf(req).actor, req.body.available);
+      const p = principalOf(req);
+      if (p.kind !== 'user') throw badRequest('Availability is a person\'s: log in as the agent (an API key is not an agent).');
+      await s.setAvailability(actorOf(req) as Actor & { id: string }, req.body.available);
       return reply.status(204).send(null);
     });
 

@@ -249,7 +249,7 @@ function AccuracyCard({ o }: { o: Overview }) {
         Accuracy on the last {o.run!.holdout} weeks
       </Title>
       <Text fz="sm" c="dimmed" mb="sm">
-        Fitted on the weeks before, forecast, compared with what sold (sMAPE: lower is better, 0–200%). Baseline: {o.run!.summary?.naiveKind === 'seasonal-naive' ? 'the same week a year earlier' : 'the last week repeated (less than a year of history for a seasonal one)'}.
+        Each series uses the method — the baseline itself included — that did best on its earlier weeks; here chosen and fitted on the weeks before, forecast, compared with what sold (sMAPE: lower is better, 0–200%). “Same”: the baseline was chosen. Baseline: {o.run!.summary?.naiveKind === 'seasonal-naive' ? 'the same week a year earlier' : 'the last week repeated (less than a year of history for a seasonal one)'}.
       </Text>
       <Table.ScrollContainer minWidth={380} type="native">
       <Table fz="sm" verticalSpacing={6}>
@@ -274,7 +274,7 @@ function AccuracyCard({ o }: { o: Overview }) {
                 {pct(r.smape)}
               </Table.Td>
               <Table.Td className="patron-num">{pct(r.naiveSmape)}</Table.Td>
-              <Table.Td className="patron-num">{r.backtested ? `${formatInt(r.beatsNaive)} of ${formatInt(r.backtested)}` : '—'}</Table.Td>
+              <Table.Td className="patron-num">{r.backtested ? `${formatInt(r.beatsNaive)} of ${formatInt(r.backtested)}${r.tiesNaive ? ` (${formatInt(r.tiesNaive)} same)` : ''}` : '—'}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -133,26 +133,26 @@ function Warnings({ model }: { model: ClvModel }) {
 function ParamTable({ rows }: { rows: { name: string; value: number; se: number | null | undefined; meaning: string }[] }) {
   return (
     <Table.ScrollContainer minWidth={440}>
-    <Table fz="sm" verticalSpacing={6}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Parameter</Table.Th>
-          <Table.Th ta="right">Estimate</Table.Th>
-          <Table.Th ta="right">Std. error</Table.Th>
-          <Table.Th>Meaning</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {rows.map((r) => (
-          <Table.Tr key={r.name}>
-            <Table.Td ff="monospace">{r.name}</Table.Td>
-            <Table.Td ta="right" ff="monospace">{num(r.value)}</Table.Td>
-            <Table.Td ta="right" ff="monospace" c="dimmed">{r.se === null || r.se === undefined ? '—' : num(r.se)}</Table.Td>
-            <Table.Td c="dimmed">{r.meaning}</Table.Td>
+      <Table fz="sm" verticalSpacing={6}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Parameter</Table.Th>
+            <Table.Th ta="right">Estimate</Table.Th>
+            <Table.Th ta="right">Std. error</Table.Th>
+            <Table.Th>Meaning</Table.Th>
           </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((r) => (
+            <Table.Tr key={r.name}>
+              <Table.Td ff="monospace">{r.name}</Table.Td>
+              <Table.Td ta="right" ff="monospace">{num(r.value)}</Table.Td>
+              <Table.Td ta="right" ff="monospace" c="dimmed">{r.se === null || r.se === undefined ? '—' : num(r.se)}</Table.Td>
+              <Table.Td c="dimmed">{r.meaning}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
     </Table.ScrollContainer>
   );
 }

@@ -1,6 +1,6 @@
-import { Box, Center, Stack, Text } from '@mantine/core';
+import { Box, Button, Center, Select, Stack, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { IconInbox } from '@tabler/icons-react';
+import { IconArrowLeft, IconInbox } from '@tabler/icons-react';
 import { getRouteApi } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { notifyError } from '../../components/notify.tsx';
@@ -61,6 +61,7 @@ export function InboxPage() {
   const composer = useRef<ComposerHandle>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const wide = useMediaQuery('(min-width: 1400px)');
+  const narrow = useMediaQuery('(max-width: 1000px)');
   const tickets = list.data?.pages.flatMap((p) => p.items) ?? [];
   const active = search.t;
   const update = useUpdateTicket(active ?? '');
@@ -69,7 +70,7 @@ export function InboxPage() {
   const open = (id: string) => go({ t: id });
   // The first ticket opens by itself, so j/k and r work straight away.
   useEffect(() => {
-    if (!active && tickets[0] && wide !== undefined) open(tickets[0].id);
+    if (!active && tickets[0] && wide !== undefined && !narrow) open(tickets[0].id);
     // Only when the list first arrives (or the view changes).
   }, [tickets[0]?.id]);
 
@@ -98,8 +99,39 @@ export function InboxPage() {
   const title = TITLES[view] ?? (view.startsWith('team:') ? (counts.data?.teams.find((t) => `team:${t.id}` === view)?.name ?? 'Team') : view.startsWith('tag:') ? `Tag: ${view.slice(4)}` : (counts.data?.saved.find((s) => s.id === view)?.name ?? 'View'));
   const savedFilter = counts.data?.saved.find((s) => s.id === view)?.filters;
 
+  const modals = (
+    <>
+      <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
+      <NewTicketModal opened={creating} onClose={() => setCreating(false)} onCreated={(t) => open(t.id)} />
+      <SaveViewModal opened={saving} onClose={() => setSaving(false)} filters={savedFilter ?? filterOf(view)} onSaved={(id) => go({ view: id, t: undefined })} />
+    </>
+  );
+
+  // Phones and small tablets: one pane at a time (the list with a view picker, or the conversation).
+  if (narrow) {
+    return (
+      <Box style={{ ...FULL, gridTemplateColumns: 'minmax(0, 1fr)', width: '100%', left: 0, transform: 'none' }} data-testid="inbox">
+        {active ? (
+          <Stack gap={0} h="100%" style={{ minHeight: 0 }}>
+            <Button variant="subtle" size="compact-sm" leftSection={<IconArrowLeft size={14} />} onClick={() => go({ t: undefined })} w="fit-content" m={6}>All tickets</Button>
+            <Box style={{ flex: 1, minHeight: 0 }}><Conversation ref={composer} ticketId={active} onOpen={open} /></Box>
+          </Stack>
+        ) : (
+          <Stack gap={0} h="100%" style={{ minHeight: 0 }}>
+            <Select m="xs" aria-label="View" value={view} allowDeselect={false} onChange={(v) => v && go({ view: v, t: undefined })}
+              data={[...Object.entries(TITLES).map(([value, label]) => ({ value, label })), ...(counts.data?.teams.map((t) => ({ value: `team:${t.id}`, label: t.name })) ?? []), ...(counts.data?.saved.map((x) => ({ value: x.id, label: x.name })) ?? [])]} />
+            <Box style={{ flex: 1, minHeight: 0 }}>
+              <TicketListPane ref={searchBox} query={list} q={q} onSearch={(x) => go({ q: x || undefined })} activeId={active} onOpen={open} selected={selected} onSelected={setSelected} title={title} />
+            </Box>
+          </Stack>
+        )}
+        {modals}
+      </Box>
+    );
+  }
+
   return (
-    <Box style={{ ...FULL, gridTemplateColumns: wide ? '196px 320px minmax(0, 1fr) 300px' : '196px 300px minmax(0, 1fr)' }} data-testid="inbox">
+    <Box style={{ ...FULL, gridTemplateColumns: wide ? '216px 300px minmax(0, 1fr) 300px' : '216px 300px minmax(0, 1fr)' }} data-testid="inbox">
       <Box style={pane} p="xs">
         <ViewsPane view={view} onView={(v) => { setSelected(new Set()); go({ view: v, t: undefined }); }} onNew={() => setCreating(true)} onSave={() => setSaving(true)} live={live} onOpenTicket={open} />
       </Box>
@@ -112,9 +144,7 @@ export function InboxPage() {
         )}
       </Box>
       {wide && <Box style={{ ...pane, borderRight: 'none', background: 'var(--mantine-color-gray-0)' }}>{active && <CustomerPanel ticketId={active} onOpen={open} />}</Box>}
-      <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
-      <NewTicketModal opened={creating} onClose={() => setCreating(false)} onCreated={(t) => open(t.id)} />
-      <SaveViewModal opened={saving} onClose={() => setSaving(false)} filters={savedFilter ?? filterOf(view)} onSaved={(id) => go({ view: id, t: undefined })} />
+      {modals}
     </Box>
   );
 }

@@ -107,8 +107,8 @@ function Body({ report, dim }: { report: Report; dim: boolean }) {
         <Stat label="First response" value={mins(t.firstResponse.median)} hint={`median · p90 ${mins(t.firstResponse.p90)}`} />
         <Stat label="Resolution" value={mins(t.resolution.median)} hint={`median · p90 ${mins(t.resolution.p90)}`} />
         <Stat label="SLA attainment" value={pct(t.sla.attainment)} hint={`${t.sla.met} met · ${t.sla.missed} missed`} />
-        <Stat label="CSAT" value={t.csat.average === null ? '–' : `${t.csat.average.toFixed(2)} / 5`} hint={`${pct(t.csat.satisfied)} satisfied · ${t.csat.responses} ratings`} />
-        <Stat label="Backlog" value={report.backlog.at(-1)?.open ?? 0} hint="open at the end of the range" />
+        <Stat label="CSAT" value={t.csat.average === null ? '–' : `${t.csat.average.toFixed(2)} / 5`} hint={t.csat.satisfied === null ? 'no ratings yet' : `${Math.round(t.csat.satisfied * 100)} % of ${t.csat.responses} satisfied`} />
+        <Stat label="Backlog" value={report.backlog.at(-1)?.open ?? 0} hint="open at range end" />
       </StatGroup>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Card title="Volume by channel" description="New tickets per day, by the channel they came in on.">

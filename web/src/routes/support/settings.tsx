@@ -1,12 +1,12 @@
 import { Tabs } from '@mantine/core';
-import { IconBolt, IconForms, IconRoute, IconUsersGroup } from '@tabler/icons-react';
+import { IconBolt, IconForms, IconMailForward, IconRoute, IconUsersGroup } from '@tabler/icons-react';
 import { getRouteApi } from '@tanstack/react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RulesPanel } from '../../modules/support/inbox/RulesPanel.tsx';
-import { FieldsPanel, MacrosPanel, TeamsPanel } from '../../modules/support/inbox/SettingsPanels.tsx';
+import { FieldsPanel, MacrosPanel, TeamsPanel, WebFormPanel } from '../../modules/support/inbox/SettingsPanels.tsx';
 
 const route = getRouteApi('/app/settings/support');
-const TABS = ['teams', 'macros', 'rules', 'fields'] as const;
+const TABS = ['teams', 'macros', 'rules', 'fields', 'form'] as const;
 
 /** Settings → Support: teams, macros, routing rules and custom ticket fields. */
 export function SupportSettingsPage() {
@@ -22,11 +22,13 @@ export function SupportSettingsPage() {
           <Tabs.Tab value="macros" leftSection={<IconBolt size={16} />}>Macros</Tabs.Tab>
           <Tabs.Tab value="rules" leftSection={<IconRoute size={16} />}>Rules</Tabs.Tab>
           <Tabs.Tab value="fields" leftSection={<IconForms size={16} />}>Fields</Tabs.Tab>
+          <Tabs.Tab value="form" leftSection={<IconMailForward size={16} />}>Web form</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="teams"><TeamsPanel /></Tabs.Panel>
         <Tabs.Panel value="macros"><MacrosPanel /></Tabs.Panel>
         <Tabs.Panel value="rules"><RulesPanel /></Tabs.Panel>
         <Tabs.Panel value="fields"><FieldsPanel /></Tabs.Panel>
+        <Tabs.Panel value="form"><WebFormPanel /></Tabs.Panel>
       </Tabs>
     </>
   );

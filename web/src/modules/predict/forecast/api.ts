@@ -83,6 +83,11 @@ export const METHOD_LABEL: Record<string, string> = {
   ses: 'Simple exponential smoothing',
   'holt-damped': 'Holt, damped trend',
   'hw-damped': 'Holt–Winters, damped trend',
+  'croston-sba': 'Croston (SBA), for intermittent demand',
+  tsb: 'TSB, for intermittent demand',
+  combination: 'Average of the smoothing models',
+  naive: 'Naive: last week repeated (no model beat it on past weeks)',
+  'seasonal-naive': 'Seasonal naive: the same week a year earlier',
 };
 
 const param = (v: number) => (v >= 0.01 ? v.toFixed(2) : v >= 1e-4 ? String(Number(v.toPrecision(1))) : '≈0');

@@ -26,10 +26,11 @@ export function useRecsOverview() {
   });
 }
 
-export function useCustomerRecs(customerId: string, limit = 12) {
+/** A customer's list: `all` ranked together, `new` only products they have not bought, `again` only ones to buy again. */
+export function useCustomerRecs(customerId: string, kind: 'all' | 'new' | 'again' = 'all', limit = 12) {
   return useQuery({
-    queryKey: [...recsKeys.customer(customerId), limit],
-    queryFn: ({ signal }) => api.get<RecommendationList>(`/api/predict/recommendations/customer/${customerId}`, { query: { limit }, signal }),
+    queryKey: [...recsKeys.customer(customerId), kind, limit],
+    queryFn: ({ signal }) => api.get<RecommendationList>(`/api/predict/recommendations/customer/${customerId}`, { query: { limit, kind }, signal }),
   });
 }
 

@@ -8,7 +8,7 @@ import { notifyError } from '../../../components/notify.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { RequirePermission } from '../../../components/RequirePermission.tsx';
 import { TimeAgo } from '../../../components/TimeAgo.tsx';
-import { sendAgentTyping, setAgentStatus, useAgentStatus, useChat, useChatReply, useChats, type ChatMessage, type ChatMode, type ChatSummary } from './api.ts';
+import { sendAgentRead, sendAgentTyping, setAgentStatus, useAgentStatus, useChat, useChatReply, useChats, type ChatMessage, type ChatMode, type ChatSummary } from './api.ts';
 import { useChatLive } from './live.ts';
 
 const STATUS_KEY = 'patron.chat.status';
@@ -90,6 +90,11 @@ function Conversation({ id, visitorTyping, readSeq }: { id: string; visitorTypin
   useEffect(() => {
     viewport.current?.scrollTo({ top: viewport.current.scrollHeight });
   }, [messages.length, visitorTyping]);
+  // Read receipt for the visitor: the latest of their messages this agent has on screen.
+  const lastVisitorSeq = messages.filter((m) => m.author === 'visitor').at(-1)?.seq;
+  useEffect(() => {
+    if (lastVisitorSeq !== undefined && document.visibilityState === 'visible') sendAgentRead(id, lastVisitorSeq);
+  }, [id, lastVisitorSeq]);
   if (q.isPending) return <Group justify="center" p="xl"><Loader size="sm" /></Group>;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
   const { chat } = q.data;

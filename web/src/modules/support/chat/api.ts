@@ -89,6 +89,10 @@ export function sendAgentTyping(id: string, state: boolean): void {
   void api.post(`/api/support/chats/${id}/typing`, { state }).catch(() => undefined);
 }
 
+export function sendAgentRead(id: string, seq: number): void {
+  void api.post(`/api/support/chats/${id}/read`, { seq }).catch(() => undefined);
+}
+
 export function useAgentStatus() {
   return useQuery({ queryKey: chatKeys.status, queryFn: () => api.get<{ online: boolean; agentsOnline: number }>('/api/support/chat/status') });
 }

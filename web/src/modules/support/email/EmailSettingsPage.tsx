@@ -139,7 +139,7 @@ function EmailSettingsForm() {
               <NumberInput label="Attachments per email (MB)" min={1} max={200} value={Math.round(form.maxMessageAttachmentBytes / MB)} error={errors.maxMessageAttachmentBytes} disabled={!writable} onChange={(v) => set({ maxMessageAttachmentBytes: (Number(v) || 1) * MB })} />
             </SimpleGrid>
             <Alert variant="light" icon={<IconInfoCircle size={16} />}>
-              Programs (.exe, .js, .bat, … and files whose bytes say they are programs) are never stored; archives are kept as they are and never unpacked. Bounces and out-of-office replies never become tickets. Held and failed messages stay in the log below.
+              Programs (.exe, .js, .bat, … and files whose bytes say they are programs) are never stored; archives are never unpacked (a zip with a program inside or a zip-bomb size is refused). Bounces and out-of-office replies never become tickets. Held and failed messages stay in the log below.
             </Alert>
           </Stack>
         </Paper>
@@ -147,6 +147,10 @@ function EmailSettingsForm() {
     </>
   );
 }
+
+const SOURCE_LABELS: Record<string, string> = {
+  smtp: 'SMTP', 'webhook:raw': 'Webhook (MIME)', 'webhook:sendgrid': 'SendGrid', 'webhook:mailgun': 'Mailgun', 'webhook:postmark': 'Postmark',
+};
 
 const FILTERS: { value: InboundStatus | 'all'; label: string }[] = [
   { value: 'all', label: 'All' }, { value: 'failed', label: 'Failed' }, { value: 'rate_limited', label: 'Held (flood)' }, { value: 'ticket', label: 'New tickets' },
@@ -184,7 +188,10 @@ function ReceivedLog() {
         <Table.Tbody>
           {items.map((e) => (
             <Table.Tr key={e.id}>
-              <Table.Td><TimeAgo date={e.receivedAt} fz="sm" /></Table.Td>
+              <Table.Td>
+                <TimeAgo date={e.receivedAt} fz="sm" />
+                <Text fz="xs" c="dimmed">{SOURCE_LABELS[e.source] ?? e.source}</Text>
+              </Table.Td>
               <Table.Td maw={240}><Text fz="sm" truncate title={e.fromAddress ?? undefined}>{e.fromAddress ?? '—'}</Text></Table.Td>
               {!mobile && <Table.Td maw={320}><Text fz="sm" truncate title={e.subject ?? undefined}>{e.subject || '(no subject)'}</Text></Table.Td>}
               <Table.Td maw={360}>

@@ -16,6 +16,7 @@ export const Composer = forwardRef<ComposerHandle, { ticket: Ticket; onTyping: (
   const [mentions, setMentions] = useState<string[]>([]);
   const [after, setAfter] = useState<Status | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
   const macros = useMacros();
   const agents = useAgents();
   const render = useRenderMacro();
@@ -55,8 +56,14 @@ export const Composer = forwardRef<ComposerHandle, { ticket: Ticket; onTyping: (
           )}
         </Group>
         <Textarea ref={area} autosize minRows={3} maxRows={12} value={body} aria-label={mode === 'note' ? 'Internal note' : 'Reply'}
-          placeholder={mode === 'note' ? 'A note only agents see. Mention someone below to notify them.' : `Reply to ${ticket.customerName ?? 'the customer'} by ${channel}… Liquid works: {{ customer.first_name }}`}
-          onChange={(e) => { setBody(e.currentTarget.value); onTyping(e.currentTarget.value.length > 0); }}
+          placeholder={mode === 'note' ? 'A note only agents see. Mention someone below to notify them.' : `Reply to ${ticket.customerName ?? 'the customer'} by ${channel}…`}
+          onChange={(e) => {
+            setBody(e.currentTarget.value);
+            onTyping(e.currentTarget.value.length > 0);
+            // "Typing" ends by itself after a pause, so a draft left alone does not warn colleagues forever.
+            if (idle.current) clearTimeout(idle.current);
+            idle.current = setTimeout(() => onTyping(false), 8000);
+          }}
           onKeyDown={(e) => { if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) { e.preventDefault(); send(); } if (e.key === 'Escape') e.currentTarget.blur(); }}
           onBlur={() => onTyping(false)} />
         <Group justify="space-between" gap="xs">

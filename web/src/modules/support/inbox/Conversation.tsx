@@ -23,7 +23,7 @@ export const Conversation = forwardRef<ComposerHandle, { ticketId: string; onOpe
   const { others, setTyping } = useTicketPresence(ticketId, me.user.id);
   const bottom = useRef<HTMLDivElement>(null);
   const [merging, setMerging] = useState(false);
-  const count = detail.data?.messages.length ?? 0;
+  const count = (detail.data?.messages.length ?? 0) + (detail.data?.events.length ?? 0);
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [ticketId, count]);

@@ -1,6 +1,7 @@
 import { Badge, Button, Group, MultiSelect, Paper, Select, Stack, Switch, Table, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { IconBolt, IconForms, IconUsersGroup } from '@tabler/icons-react';
 import { useState } from 'react';
+import { CopyField } from '../../../components/CopyField.tsx';
 import { Empty } from '../../../components/Empty.tsx';
 import { FormModal } from '../../../components/FormModal.tsx';
 import { notifyError, notifySuccess } from '../../../components/notify.tsx';
@@ -179,6 +180,19 @@ export function FieldsPanel() {
         {f.type === 'select' && <TagsInput label="Options" value={f.options} onChange={(options) => setF({ ...f, options })} error={p.problem?.fields.options} />}
         <Group justify="flex-end"><Button type="submit" loading={create.isPending}>Create</Button></Group>
       </FormModal>
+    </Stack>
+  );
+}
+
+/** Where the contact form lives and how to put it on the shop's own pages. */
+export function WebFormPanel() {
+  const origin = window.location.origin;
+  return (
+    <Stack maw={720}>
+      <Text fz="sm" c="dimmed">Customers write to you through a contact form in your store's name and colour; each message becomes a ticket (channel “Web form”) and the sender's profile is found or created by email.</Text>
+      <CopyField label="Hosted page" value={`${origin}/support/form`} description="Link to it from the shop's contact page or footer." />
+      <CopyField label="Embed on your site" value={`<script src="${origin}/support/form.js" async></script>`} description="Paste where the form should appear: it adds the form in a frame." />
+      <Group><Button component="a" href="/support/form" target="_blank" rel="noreferrer" variant="light">Open the form</Button></Group>
     </Stack>
   );
 }

@@ -10,8 +10,8 @@ const BUILTIN: { key: string; label: string; icon: ReactNode }[] = [
   { key: 'unassigned', label: 'Unassigned', icon: <IconUserQuestion size={16} /> },
   { key: 'open', label: 'All open', icon: <IconInbox size={16} /> },
   { key: 'sla', label: 'SLA at risk', icon: <IconAlarm size={16} /> },
-  { key: 'pending', label: 'Pending customer', icon: <IconClockPause size={16} /> },
-  { key: 'solved', label: 'Solved & closed', icon: <IconCircleCheck size={16} /> },
+  { key: 'pending', label: 'Pending', icon: <IconClockPause size={16} /> },
+  { key: 'solved', label: 'Solved, closed', icon: <IconCircleCheck size={16} /> },
   { key: 'all', label: 'Everything', icon: <IconStack2 size={16} /> },
 ];
 
@@ -61,7 +61,7 @@ export function ViewsPane({ view, onView, onNew, onSave, live, onOpenTicket }: {
                   <IconTrash size={12} />
                 </ActionIcon>
               </Tooltip>))}
-            <Button variant="subtle" size="compact-sm" leftSection={<IconPlus size={14} />} onClick={onSave} justify="flex-start" color="gray">Save current view</Button>
+            <Button variant="subtle" size="compact-sm" leftSection={<IconPlus size={14} />} onClick={onSave} justify="flex-start" color="gray">Save this view</Button>
           </Section>
         </Stack>
       </ScrollArea>

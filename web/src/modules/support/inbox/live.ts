@@ -25,6 +25,7 @@ class LiveSocket {
   private listeners = new Set<Listener>();
   private retry = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private ping: ReturnType<typeof setInterval> | null = null;
   private users = 0;
   connected = false;
   onStatus: ((connected: boolean) => void) | null = null;
@@ -50,6 +51,9 @@ class LiveSocket {
     this.ws = ws;
     ws.onopen = () => {
       this.retry = 0;
+      // Proxies close sockets that stay silent for a minute; a ping every 25 s keeps this one open.
+      if (this.ping) clearInterval(this.ping);
+      this.ping = setInterval(() => this.send({ type: 'ping' }), 25_000);
       this.connected = true;
       this.onStatus?.(true);
       if (this.topics.size) ws.send(JSON.stringify({ type: 'subscribe', topics: [...this.topics.keys()] }));
@@ -64,6 +68,7 @@ class LiveSocket {
       }
     };
     ws.onclose = () => {
+      if (this.ping) clearInterval(this.ping);
       this.connected = false;
       this.onStatus?.(false);
       if (this.ws !== ws || this.users <= 0) return;

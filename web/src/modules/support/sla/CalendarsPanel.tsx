@@ -45,7 +45,7 @@ export function CalendarsPanel(): ReactNode {
   const del = useDeleteCalendar();
   const [edit, setEdit] = useState<{ id?: string; draft: Draft } | null>(null);
   const [problem, setProblem] = useState<{ detail: string; errors: { pointer: string; detail: string }[] } | null>(null);
-  const write = can('support:write');
+  const write = can('settings:write');
   const open = (c?: Calendar) => {
     setProblem(null);
     setEdit(c ? { id: c.id, draft: { name: c.name, timeZone: c.timeZone, hours: c.hours, holidays: c.holidays, isDefault: c.isDefault } } : { draft: blank() });

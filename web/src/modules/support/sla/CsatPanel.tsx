@@ -16,7 +16,7 @@ export function CsatPanel(): ReactNode {
   const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
   useEffect(() => { if (q.data && !draft) setDraft(q.data); }, [q.data, draft]);
   if (q.isPending || !draft) return q.isError ? <ErrorState error={q.error} onRetry={() => void q.refetch()} /> : <Skeleton h={240} />;
-  const write = can('support:write');
+  const write = can('settings:write');
   const patch = (p: Partial<CsatSettings>) => setDraft({ ...draft, ...p });
   return (
     <Paper withBorder radius="md" p="lg" maw={720}>

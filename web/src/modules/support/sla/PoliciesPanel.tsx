@@ -37,7 +37,7 @@ export function PoliciesPanel(): ReactNode {
   const reorder = useReorderPolicies();
   const [edit, setEdit] = useState<{ id?: string; draft: PolicyBody } | null>(null);
   const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
-  const write = can('support:write');
+  const write = can('settings:write');
   const canSegments = can('segments:read');
   const open = (p?: Policy) => {
     setProblem(null);
