@@ -23,6 +23,7 @@ import * as m0021 from './0021_support_kb.ts';
 import * as m0022 from './0022_support_email.ts';
 import * as m0023 from './0023_support_chat.ts';
 import * as m0024 from './0024_support_sla.ts';
+import * as m0025 from './0025_support_inbox_sla.ts';
 
 /** Every migration, in order. Append only: a shipped migration is never edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022_support_email': m0022,
   '0023_support_chat': m0023,
   '0024_support_sla': m0024,
+  '0025_support_inbox_sla': m0025,
 };

@@ -1,8 +1,9 @@
 /**
  * Demand forecasting numerics (pure, no I/O): exponential smoothing in innovations form (Hyndman, Koehler,
  * Ord & Snyder 2008, "Forecasting with Exponential Smoothing", class 1, additive errors), fitted by
- * minimising the one-step-ahead sum of squared errors with a bounded Nelder–Mead search; model chosen on
- * held-out weeks; prediction intervals from the residual variance; sMAPE and a (seasonal) naive baseline for the backtest.
+ * minimising the one-step-ahead sum of squared errors with a bounded Nelder–Mead search; prediction intervals
+ * from the residual variance; sMAPE and the (seasonal) naive baseline. Which forecast a series gets (these, the
+ * intermittent-demand methods of forecast.intermittent.ts, a combination or naive) and the backtest: forecast.select.ts.
  *
  *   ŷ_t = ℓ_{t−1} + φ·b_{t−1} + s_{t−m}          e_t = y_t − ŷ_t
  *   ℓ_t = ℓ_{t−1} + φ·b_{t−1} + α·e_t            b_t = φ·b_{t−1} + β·e_t          s_t = s_{t−m} + γ·e_t

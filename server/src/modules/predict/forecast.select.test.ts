@@ -44,6 +44,16 @@ describe('selection on held-out weeks', () => {
     expect(f.upper.every((v) => v >= 0)).toBe(true);
   });
 
+  it('a product selling 3 weeks in 4 whose last week before each origin was empty: the smoothing rate beats naive’s zeros', () => {
+    const y = Array.from({ length: 52 }, (_, t) => (t % 4 === 3 ? 0 : 4 + (t % 3)));
+    expect(membersFor(y, 52, true)).toEqual(['ses', 'croston-sba', 'tsb']);
+    const s = selectForecast(y, 52)!;
+    // Naive forecasts 0 for 8 weeks with sales in 6 of them: 150%.
+    expect(s.scores.naive).toBeCloseTo(150, 6);
+    expect(['ses', 'croston-sba', 'tsb', 'combination']).toContain(s.model.method);
+    expect(s.model.forecast(1).mean[0]!).toBeGreaterThan(2);
+  });
+
   it('naive wins only when strictly better: a constant series keeps SES', () => {
     const s = selectForecast(new Array<number>(30).fill(7), 52)!;
     expect(s.model.method).toBe('ses');

@@ -75,9 +75,10 @@ export interface Selection {
 }
 
 /**
- * Chooses and fits the forecast of one series (see the file comment). Held-out scoring needs two or more
- * smoothing candidates that fit on the weeks before the latest origin; otherwise the ETS model is chosen by
- * AICc among what fits (as before) and naive is not considered. Null when even SES has too little data.
+ * Chooses and fits the forecast of one series (see the file comment). Every candidate is scored on the same
+ * windows: origins stop at the first one where a candidate no longer fits. Held-out scoring needs a smoothing
+ * candidate that fits before the latest origin and one more candidate (naive counts); otherwise the ETS model
+ * is chosen by AICc among what fits and naive is not considered. Null when even SES has too little data.
  */
 export function selectForecast(y: readonly number[], m: number, opts: SelectOptions = {}): Selection | null {
   const validation = opts.validation ?? 8;
@@ -102,8 +103,8 @@ export function selectForecast(y: readonly number[], m: number, opts: SelectOpti
     const end = y.length - validation - 4 * o;
     const train = y.slice(0, end);
     const actual = y.slice(end, end + validation);
-    const fits = inner.filter((x) => end >= memberMin(x, m));
-    if (!fits.length) break;
+    if (o > 0 && inner.some((x) => end < memberMin(x, m))) break;
+    const fits = inner;
     const means = fits.map((x) => fitMember(train, x, m, 'quick').forecast(validation).mean.map((v) => Math.max(0, v)));
     fits.forEach((x, i) => add(x, smape(actual, means[i]!)));
     if (fits.length >= 2) add('combination', smape(actual, Array.from({ length: validation }, (_, i) => means.reduce((s, f) => s + f[i]!, 0) / means.length)));

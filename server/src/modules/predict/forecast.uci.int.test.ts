@@ -5,6 +5,7 @@ import { loginAs, startTestApp, type Session, type TestApp } from '../../testing
 import { removeTmpFiles, splitCsv, tmpFile } from '../integrations/imports/uci.fixture.ts';
 import { uciLinesOf, uciRankedProducts } from './forecast.fixture.ts';
 import type { Overview, SeriesDetail, SeriesList } from './forecast.schemas.ts';
+import { FORECASTERS } from './forecast.select.ts';
 
 // A slice of the real UCI Online Retail file cut at test time (forecast.fixture.ts): every line (orders and cancellations) of the 6
 // best-selling stock codes plus 12 from the middle of the ranking, over the whole year. Imported as a user
@@ -89,6 +90,8 @@ it('forecasts the real data: weeks, history to the unit, forecast with intervals
   const keys = [...products.items, ...more.items].map((i) => i.key);
   expect(new Set(keys).size).toBe(keys.length);
   expect(keys.length).toBe(18);
+  // Every product names the method it got: a smoothing model, a combination, or naive when nothing beat it on earlier weeks.
+  for (const i of [...products.items, ...more.items]) expect(FORECASTERS).toContain(i.method);
   const totals = [...products.items, ...more.items].map((i) => i.forecastUnits);
   expect(totals).toEqual([...totals].sort((a, b) => b - a));
   // Each product's history is the fold's, to the unit.

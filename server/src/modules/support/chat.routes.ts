@@ -6,7 +6,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import { baseUrl, personOf } from '../../platform/http/context.ts';
+import { actorOf, baseUrl, personOf } from '../../platform/http/context.ts';
 import type { ZodApp } from '../../platform/http/server.ts';
 import {
   agentReplyBody, agentStatusBody, agentStatusView, agentTypingBody, CHAT_LIMITS, chatDetailSchema, chatListQuery, chatMessageSchema,
@@ -69,7 +69,7 @@ export function chatRoutes(app: ZodApp, deps: { chat: ChatService; sockets: Chat
     config: { access: 'settings:write' },
     schema: { tags, summary: 'Turn live chat on or off; colours, texts, assistant, business hours', body: chatSettingsBody, response: { 200: chatSettingsView } },
   }, async (req) => {
-    await chat.putSettings(personOf(req).actor, req.body);
+    await chat.putSettings(actorOf(req), req.body);
     return settingsView(req);
   });
 

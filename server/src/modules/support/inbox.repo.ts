@@ -31,7 +31,7 @@ export function conditions(f: TicketFilter, me: string | null, q?: string): Expr
   if (f.tags?.length) out.push(sql<SqlBool>`t.tags @> ${f.tags.map((t) => t.toLowerCase())}::text[]`);
   if (f.channel?.length) out.push(sql<SqlBool>`t.channel in (${sql.join(f.channel)})`);
   if (f.priority?.length) out.push(sql<SqlBool>`t.priority in (${sql.join(f.priority)})`);
-  if (f.slaAtRisk) out.push(sql<SqlBool>`t.sla_due_at is not null and t.sla_due_at <= now() + interval '1 hour'`, WORKING);
+  if (f.slaAtRisk) out.push(sql<SqlBool>`t.sla_warn_at <= now()`, WORKING);
   if (f.customerId) out.push(sql<SqlBool>`t.customer_id = ${f.customerId}`);
   if (q) {
     const n = /^#?(\d{1,15})$/.exec(q.trim());
@@ -75,7 +75,7 @@ export const inboxRepo = {
       select count(*) filter (where t.assignee_id = ${me ?? '00000000-0000-0000-0000-000000000000'})::int as mine,
              count(*) filter (where t.assignee_id is null)::int as unassigned,
              count(*)::int as open,
-             count(*) filter (where t.sla_due_at is not null and t.sla_due_at <= now() + interval '1 hour')::int as sla,
+             count(*) filter (where t.sla_warn_at <= now())::int as sla,
              count(*) filter (where t.status = 'pending')::int as pending
       from tickets t where t.status not in ('solved','closed')`.execute(db);
     return r.rows[0] ?? {};

@@ -31,6 +31,24 @@ export function createSupportModule(deps: SupportDeps) {
     routes(app: ZodApp): void {
       for (const p of parts) p.routes(app);
     },
+    /** Everything support holds about a customer: tickets with their messages, chats, the email log, CSAT answers. */
+    async exportCustomer(customerId: string) {
+      return {
+        tickets: await tickets.exportCustomer(customerId),
+        chat: await chat.exportCustomer(customerId),
+        email: await email.exportCustomer(customerId),
+        csat: await sla.exportCustomer(customerId),
+      };
+    },
+    /** Erases a customer's support data; the parts that point at tickets go first, the tickets last. */
+    async eraseCustomer(customerId: string) {
+      return {
+        chat: await chat.eraseCustomer(customerId),
+        csat: await sla.eraseCustomer(customerId),
+        email: await email.eraseCustomer(customerId),
+        tickets: await tickets.eraseCustomer(customerId),
+      };
+    },
     async start(role: SupportRole): Promise<void> {
       for (const p of parts) await p.start(role);
     },

@@ -54,7 +54,9 @@ const fill = (s: string, v: Record<string, string>) => s.replace(/\{(\w+)\}/g, (
 
 /** Teams, macros, rules and a few dozen realistic conversations over the demo store's customers. */
 export async function loadTicketsDemo(d: TicketsDemoDeps, actor: Actor, log: (m: string) => void): Promise<Record<string, number>> {
-  const userIds = actor.type === 'user' && actor.id ? [actor.id] : [];
+  // Whoever loads the demo (or, from the command line, the people who can work tickets) staffs the teams.
+  const agents = (await d.settings.agents()).map((a) => a.id);
+  const userIds = actor.type === 'user' && actor.id ? [actor.id, ...agents.filter((a) => a !== actor.id)] : agents;
   const care = await d.settings.createTeam(actor, { name: 'Customer care', memberIds: userIds });
   const returns = await d.settings.createTeam(actor, { name: 'Returns', memberIds: userIds });
   const wholesale = await d.settings.createTeam(actor, { name: 'Wholesale', memberIds: userIds });

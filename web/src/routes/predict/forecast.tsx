@@ -64,7 +64,7 @@ function Forecast() {
     <>
       <PageHeader
         title="Demand forecast"
-        description="Weekly units per product, category and for the whole store, forecast with exponential smoothing and checked against the last 8 weeks of sales. Give stock levels to see what will run short."
+        description="Weekly units per product, category and for the whole store, forecast by exponential smoothing, intermittent-demand methods or last week repeated — whichever did best on earlier weeks — and checked against the last 8 weeks of sales. Give stock levels to see what will run short."
         actions={actions}
       />
       <StockUploadModal opened={uploading} onClose={() => setUploading(false)} />

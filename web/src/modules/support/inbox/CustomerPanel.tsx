@@ -5,6 +5,8 @@ import type { ReactNode } from 'react';
 import { ErrorState } from '../../../components/ErrorState.tsx';
 import { relativeTime, shortDate } from '../../../lib/format.ts';
 import { formatMoney } from '../../../lib/money.ts';
+import { KbSuggestions } from '../kb/KbSuggestions.tsx';
+import { TicketSlaPanel } from '../sla/SlaCountdown.tsx';
 import { STATUS_COLOR, STATUS_LABEL, useTicketContext } from './api.ts';
 
 function Block({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
@@ -34,6 +36,7 @@ export function CustomerPanel({ ticketId, onOpen }: { ticketId: string; onOpen: 
   return (
     <ScrollArea h="100%" type="auto">
       <Stack gap="md" p="sm" data-testid="customer-context">
+        <TicketSlaPanel ticketId={ticketId} />
         <Box>
           <Group justify="space-between" wrap="nowrap">
             <Text fw={650} fz="md" truncate="end">{c.name}</Text>
@@ -96,6 +99,7 @@ export function CustomerPanel({ ticketId, onOpen }: { ticketId: string; onOpen: 
             </Tooltip>
           ))}
         </Block>
+        <KbSuggestions ticketId={ticketId} limit={3} />
       </Stack>
     </ScrollArea>
   );
