@@ -6,13 +6,14 @@ import { newId } from '../../platform/ids.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import { zoneOr } from '../../platform/zoned.ts';
 import { decide, type Decision, type RecipientFacts } from './guardrails.ts';
-import { messagingSettings, type Guardrails } from './messaging.settings.ts';
+import { messagingSettings, type Guardrails, type SmsSettings, type SmtpSettings } from './messaging.settings.ts';
 import type { MessageRow, SenderRow } from './messaging.tables.ts';
 import { renderTemplate, TemplateError, type TemplateSource } from './render.ts';
 import type { MessageSender } from './send.service.ts';
 import type { ContextBuilder, EmailDecorator } from './send.types.ts';
 import type { TokenSigner } from './tokens.ts';
-import { SmsWebhookTransport, SmtpTransport, TransportError, type SendResult } from './transport.ts';
+import { cachedSms, cachedSmtp, TransportError, type CachedTransport, type SendResult, type SmsWebhookTransport, type SmtpTransport } from './transport.ts';
+import { PollLoop } from '../../platform/jobs/poll-loop.ts';
 
 const MAX_ATTEMPTS = 6;
 /** A message left in 'sending' this long was being handed over when its process died: marked uncertain, never resent. */
@@ -50,62 +51,31 @@ export interface DispatcherDeps {
  */
 export class Dispatcher {
   private readonly d: DispatcherDeps;
-  private stopped = true;
-  private stopRequested = false;
-  private running: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private smtp: { key: string; t: SmtpTransport | null; at: number } | undefined;
-  private sms: { key: string; t: SmsWebhookTransport | null; at: number } | undefined;
-  private lastSweep = 0;
+  private readonly poll: PollLoop;
+  private readonly smtp: CachedTransport<SmtpSettings, SmtpTransport>;
+  private readonly sms: CachedTransport<SmsSettings, SmsWebhookTransport>;
 
   constructor(deps: DispatcherDeps) {
     this.d = deps;
-    deps.sender.wake = () => this.wakeUp?.();
+    this.smtp = cachedSmtp(deps.db);
+    this.sms = cachedSms(deps.db);
+    this.poll = new PollLoop({ tick: () => this.drain(), sweep: () => this.sweep(), pollMs: deps.pollMs ?? 500, log: deps.log, label: 'messaging: dispatch' });
+    deps.sender.wake = () => this.poll.wake();
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.stopRequested = false;
-    this.running = this.loop();
+    this.poll.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.stopRequested = true;
-    this.wakeUp?.();
-    await this.running;
-    this.smtp?.t?.close();
-    this.smtp = undefined;
+    await this.poll.stop();
+    this.smtp.invalidate();
   }
 
   /** Settings changed in this process: rebuild transports at the next batch (other processes notice within 10 s). */
   invalidate(): void {
-    this.smtp?.t?.close();
-    this.smtp = undefined;
-    this.sms = undefined;
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      let n = 0;
-      try {
-        if (Date.now() - this.lastSweep > 60_000) await this.sweep();
-        n = await this.drain();
-      } catch (e) {
-        this.d.log.error({ err: e }, 'messaging: dispatch batch failed');
-        n = 0;
-      }
-      if (this.stopped) break;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, n ? 0 : this.d.pollMs ?? 500);
-        this.wakeUp = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
-    }
+    this.smtp.invalidate();
+    this.sms.invalidate();
   }
 
   /**
@@ -118,7 +88,7 @@ export class Dispatcher {
       for (;;) {
         const n = await this.runOnce();
         total += n;
-        if (n < (this.d.batchSize ?? 200) || this.stopRequested) return;
+        if (n < (this.d.batchSize ?? 200) || this.poll.stopping) return;
       }
     };
     await Promise.all(Array.from({ length: this.d.lanes ?? 3 }, lane));
@@ -127,7 +97,6 @@ export class Dispatcher {
 
   /** Marks hand-offs that never finished (their process died) as uncertain. */
   async sweep(): Promise<number> {
-    this.lastSweep = Date.now();
     const r = await sql`update messages set status = 'uncertain', last_error = 'The sending process stopped during hand-off; not resent, to never send twice'
       where status = 'sending' and claimed_at < ${new Date(Date.now() - STUCK_MS)}`.execute(this.d.db);
     const n = Number(r.numAffectedRows ?? 0);
@@ -232,8 +201,8 @@ export class Dispatcher {
     const contexts = await this.d.contexts.build(db, ctxIds);
     const senders = await db.selectFrom('message_senders').selectAll().execute();
     const store = await getStoreSettings(db);
-    const smtp = await this.smtpTransport();
-    const sms = await this.smsTransport();
+    const smtp = await this.smtp.get();
+    const sms = await this.sms.get();
     const outcomes: Outcome[] = [];
     let next = 0;
     const worker = async () => {
@@ -382,28 +351,6 @@ export class Dispatcher {
       if (old) out.set(key, { ...old, sender_id: cur?.sender_id ?? null });
     }
     return out;
-  }
-
-  private async smtpTransport(): Promise<SmtpTransport | null> {
-    if (this.smtp && Date.now() - this.smtp.at < 10_000) return this.smtp.t;
-    const s = await messagingSettings.smtp(this.d.db);
-    const key = JSON.stringify(s);
-    if (this.smtp?.key === key) {
-      this.smtp.at = Date.now();
-      return this.smtp.t;
-    }
-    this.smtp?.t?.close();
-    this.smtp = { key, t: s ? new SmtpTransport(s) : null, at: Date.now() };
-    return this.smtp.t;
-  }
-
-  private async smsTransport(): Promise<SmsWebhookTransport | null> {
-    if (this.sms && Date.now() - this.sms.at < 10_000) return this.sms.t;
-    const s = await messagingSettings.sms(this.d.db);
-    const key = JSON.stringify(s);
-    if (this.sms?.key !== key) this.sms = { key, t: s ? new SmsWebhookTransport(s) : null, at: Date.now() };
-    else this.sms.at = Date.now();
-    return this.sms.t;
   }
 }
 

@@ -27,8 +27,8 @@ export { storeVars } from './context.ts';
 /** Liquid rendering as templates use it (sandboxed, time- and memory-bounded): support macros reuse it. */
 export { renderTemplate, checkTemplate, TemplateError, type TemplateIssue } from './render.ts';
 /** SMTP as messaging configures it, for transactional mail sent outside the message queue (support replies). */
-export { SmtpTransport, TransportError, classifySmtpError, type OutgoingEmail } from './transport.ts';
-export { messagingSettings } from './messaging.settings.ts';
+export { SmtpTransport, TransportError, classifySmtpError, cachedSmtp, type CachedTransport, type OutgoingEmail } from './transport.ts';
+export { messagingSettings, type SmtpSettings } from './messaging.settings.ts';
 /** Bounce reports (RFC 3464) into events for `engagement.bounces.apply` (support's inbound mail hands DSNs over). */
 export { parseDsn } from './bounces.parse.ts';
 

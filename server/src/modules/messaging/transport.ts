@@ -1,7 +1,8 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { Liquid } from 'liquidjs';
-import type { SmsSettings, SmtpSettings } from './messaging.settings.ts';
+import type { Executor } from '../../platform/db/db.ts';
+import { messagingSettings, type SmsSettings, type SmtpSettings } from './messaging.settings.ts';
 
 export interface OutgoingEmail {
   from: string;
@@ -110,6 +111,9 @@ export class SmsWebhookTransport {
     this.s = s;
   }
 
+  /** Nothing held open: one HTTP request per message. */
+  close(): void {}
+
   async send(m: OutgoingSms): Promise<SendResult> {
     const body = await liquid.parseAndRender(this.s.bodyTemplate, { to: m.to, from: m.from || this.s.from, body: m.body, message_id: m.messageId, receipt_url: m.receiptUrl });
     let res: Response;
@@ -141,4 +145,48 @@ function pick(json: string, path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A transport built from settings read at most every 10 s: rebuilt (the old one closed) only when the
+ * settings changed, so a long-lived worker follows edits made in any process without reconnecting
+ * every batch. `invalidate()` after an edit in this process.
+ */
+export class CachedTransport<S, T extends { close(): void }> {
+  private cached: { key: string; t: T | null; at: number } | undefined;
+  private readonly read: () => Promise<S | null>;
+  private readonly make: (s: S) => T;
+
+  constructor(read: () => Promise<S | null>, make: (s: S) => T) {
+    this.read = read;
+    this.make = make;
+  }
+
+  async get(): Promise<T | null> {
+    if (this.cached && Date.now() - this.cached.at < 10_000) return this.cached.t;
+    const s = await this.read();
+    const key = JSON.stringify(s);
+    if (this.cached?.key === key) {
+      this.cached.at = Date.now();
+      return this.cached.t;
+    }
+    this.cached?.t?.close();
+    this.cached = { key, t: s ? this.make(s) : null, at: Date.now() };
+    return this.cached.t;
+  }
+
+  invalidate(): void {
+    this.cached?.t?.close();
+    this.cached = undefined;
+  }
+}
+
+/** Messaging's SMTP server, as configured under Settings → Messaging (also used by support's replies). */
+export function cachedSmtp(db: Executor): CachedTransport<SmtpSettings, SmtpTransport> {
+  return new CachedTransport(() => messagingSettings.smtp(db), (s) => new SmtpTransport(s));
+}
+
+/** The SMS gateway, as configured under Settings → Messaging. */
+export function cachedSms(db: Executor): CachedTransport<SmsSettings, SmsWebhookTransport> {
+  return new CachedTransport(() => messagingSettings.sms(db), (s) => new SmsWebhookTransport(s));
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../platform/db/db.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
-import { messagingSettings, SmtpTransport, TransportError, type OutgoingEmail } from '../messaging/index.ts';
+import { cachedSmtp, TransportError, type CachedTransport, type OutgoingEmail, type SmtpSettings, type SmtpTransport } from '../messaging/index.ts';
+import { PollLoop } from '../../platform/jobs/poll-loop.ts';
 import { emailRepo } from './email.repo.ts';
 import { emailSettings, mailDomain, matchInbound, replyAddress, type EmailSettings } from './email.settings.ts';
 import type { OutboxRow } from './email.tables.ts';
@@ -34,16 +35,15 @@ export interface EmailOutboundDeps {
  */
 export class EmailOutbound {
   private readonly d: EmailOutboundDeps;
-  private stopped = true;
-  private running: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private smtp: { key: string; t: SmtpTransport | null; at: number } | undefined;
-  private lastSweep = 0;
+  private readonly poll: PollLoop;
+  private readonly smtp: CachedTransport<SmtpSettings, SmtpTransport>;
   /** Replaces messaging's SMTP settings (tests). */
   transport: MailTransport | null | undefined;
 
   constructor(d: EmailOutboundDeps) {
     this.d = d;
+    this.smtp = cachedSmtp(d.db);
+    this.poll = new PollLoop({ tick: () => this.runOnce(), sweep: () => this.sweep(), pollMs: d.pollMs ?? 1000, log: d.log, label: 'support email' });
   }
 
   /**
@@ -60,7 +60,7 @@ export class EmailOutbound {
     await emailRepo.setMessageIdHeader(tx, message.id, header, inReplyTo, references);
     await emailRepo.enqueueOutbox(tx, { message_id: message.id, ticket_id: ticket.id, message_id_header: header });
     // Wake the sender shortly after the transaction commits (other processes poll).
-    setTimeout(() => this.wakeUp?.(), 50).unref();
+    setTimeout(() => this.poll.wake(), 50).unref();
   }
 
   /** Sends (again) an outbound message of a ticket by email: `replyByEmail` for other support parts. */
@@ -74,48 +74,20 @@ export class EmailOutbound {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.running = this.loop();
+    this.poll.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
-    await this.running;
-    this.smtp?.t?.close();
-    this.smtp = undefined;
+    await this.poll.stop();
+    this.smtp.invalidate();
   }
 
   /** SMTP settings changed in this process: use the new server from the next batch (other processes within 10 s). */
   invalidate(): void {
-    this.smtp?.t?.close();
-    this.smtp = undefined;
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      let n = 0;
-      try {
-        if (Date.now() - this.lastSweep > 60_000) await this.sweep();
-        n = await this.runOnce();
-      } catch (e) {
-        this.d.log.error({ err: e }, 'support email: sending batch failed');
-      }
-      if (this.stopped) break;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, n ? 0 : (this.d.pollMs ?? 1000));
-        this.wakeUp = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
-    }
+    this.smtp.invalidate();
   }
 
   async sweep(): Promise<void> {
-    this.lastSweep = Date.now();
     const ids = await emailRepo.sweepStuck(this.d.db, new Date(Date.now() - STUCK_MS));
     for (const id of ids) await this.d.tickets.markDelivery(id, { status: 'failed', error: 'Delivery uncertain: the sending process stopped during the hand-off; not resent, to never send twice' });
     await emailRepo.pruneRates(this.d.db);
@@ -127,7 +99,7 @@ export class EmailOutbound {
     if (!claimed.length) return 0;
     const s = await emailSettings.get(this.d.db);
     const store = await getStoreSettings(this.d.db);
-    const transport = this.transport !== undefined ? this.transport : await this.smtpTransport();
+    const transport = this.transport !== undefined ? this.transport : await this.smtp.get();
     await Promise.all(claimed.map((row) => this.sendOne(row, s, store.name, transport).catch((e: unknown) => this.d.log.error({ err: e, messageId: row.message_id }, 'support email: recording a send failed'))));
     return claimed.length;
   }
@@ -171,19 +143,6 @@ export class EmailOutbound {
     }
     await emailRepo.settle(this.d.db, row.message_id, 'sent', null);
     await this.d.tickets.markDelivery(row.message_id, { status: 'sent', messageIdHeader: row.message_id_header, inReplyTo: m.inReplyTo, references: m.references });
-  }
-
-  private async smtpTransport(): Promise<SmtpTransport | null> {
-    if (this.smtp && Date.now() - this.smtp.at < 10_000) return this.smtp.t;
-    const s = await messagingSettings.smtp(this.d.db);
-    const key = JSON.stringify(s);
-    if (this.smtp?.key === key) {
-      this.smtp.at = Date.now();
-      return this.smtp.t;
-    }
-    this.smtp?.t?.close();
-    this.smtp = { key, t: s ? new SmtpTransport(s) : null, at: Date.now() };
-    return this.smtp.t;
   }
 }
 
