@@ -1,7 +1,7 @@
 // The BG/NBD purchase model (Fader, Hardie & Lee 2005, "Counting your customers the easy way"), as pure
 // functions: the likelihood on grouped (x, t_x, T) sufficient statistics, its fit, and the per-customer
 // quantities (P(alive), conditional and unconditional expected transactions, the fit histogram).
-import { minimize, minimizeBfgs, standardErrors, type MinimizeResult } from './optimize.ts';
+import { fitMaxLik } from './optimize.ts';
 import { digamma, lnGamma, logAddExp, oneMinusExpOver } from './special.ts';
 
 export interface BgnbdParams {
@@ -190,41 +190,26 @@ export function fitBgnbd(groups: RfGroups): FitResult<BgnbdParams> {
     [0.25, scale / 10, 0.8, 2.5],
     [2, scale * 2, 3, 6],
   ].map((s) => s.map(Math.log));
-  const opts = { lower: -BOUND, upper: BOUND, upperEach: [BOUND, BOUND, AB_BOUND, AB_BOUND] };
   const fgOn = (d: BgnbdData) => (u: number[]) => {
     const p = toParams(u);
     const { ll, grad } = bgnbdLogLikGrad(p, d);
     return { f: -ll, g: [-grad[0] * p.r, -grad[1] * p.alpha, -grad[2] * p.a, -grad[3] * p.b] };
   };
-  // Big stores: the starts race on a systematic sample of the groups, and only the winner runs on all of them.
-  const big = data.size > 40_000;
-  const search = big ? new BgnbdData(subsample(groups, 20_000)) : data;
-  let evals = 0;
-  let best: MinimizeResult | null = null;
-  for (const s of starts) {
-    const res = minimizeBfgs(fgOn(search), s, opts);
-    evals += res.evals;
-    if (!best || res.f < best.f || (res.f === best.f && res.converged)) best = res;
-  }
-  if (big) {
-    best = minimizeBfgs(fgOn(data), best!.x, opts);
-    evals += best.evals;
-  }
-  const negLL = (u: number[]) => (u[2]! > AB_BOUND || u[3]! > AB_BOUND ? Infinity : -bgnbdLogLik(toParams(u), data));
-  if (!best!.converged) {
-    const nm = minimize(negLL, best!.x, { lower: -BOUND, upper: BOUND, fTol: 1e-10, maxEvals: 4000 });
-    evals += nm.evals;
-    if (nm.f <= best!.f) best = nm;
-  }
-  const final = best!;
-  const se = standardErrors(negLL, final.x);
+  const fit = fitMaxLik({
+    data,
+    // Big stores: the starts race on a systematic sample of the groups, and only the winner runs on all of them.
+    sample: data.size > 40_000 ? new BgnbdData(subsample(groups, 20_000)) : undefined,
+    starts, fg: fgOn,
+    negLL: (u) => (u[2]! > AB_BOUND || u[3]! > AB_BOUND ? Infinity : -bgnbdLogLik(toParams(u), data)),
+    lower: -BOUND, upperEach: [BOUND, BOUND, AB_BOUND, AB_BOUND], nmMaxEvals: 4000,
+  });
   return {
-    params: toParams(final.x),
-    se: se ? { r: se[0]!, alpha: se[1]!, a: se[2]!, b: se[3]! } : null,
-    logLik: -final.f,
-    evals,
-    converged: final.converged,
-    atBound: final.x.some((v, i) => v < -BOUND + 0.05 || v > (i >= 2 ? AB_BOUND : BOUND) - 0.05),
+    params: toParams(fit.x),
+    se: fit.se ? { r: fit.se[0]!, alpha: fit.se[1]!, a: fit.se[2]!, b: fit.se[3]! } : null,
+    logLik: -fit.f,
+    evals: fit.evals,
+    converged: fit.converged,
+    atBound: fit.atBound,
   };
 }
 

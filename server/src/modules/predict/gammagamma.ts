@@ -2,7 +2,7 @@
 // model of monetary value"): the likelihood of customers' average transaction values, its fit, and the
 // conditional expected average transaction value.
 import type { FitResult } from './bgnbd.ts';
-import { minimize, minimizeBfgs, standardErrors, type MinimizeResult } from './optimize.ts';
+import { fitMaxLik } from './optimize.ts';
 import { digamma, lnGamma } from './special.ts';
 
 export interface GammaGammaParams {
@@ -111,46 +111,30 @@ export function fitGammaGamma(data: SpendData): FitResult<GammaGammaParams> {
     [6, 4, m / 2],
     [2, 10, m * 4],
   ].map((s) => s.map(Math.log));
-  const opts = { lower: -BOUND, upper: BOUND, upperEach: [BOUND, BOUND, BOUND + 6] };
   const fgOn = (dd: Prepared) => (u: number[]) => {
     const par = toParams(u);
     const { ll, grad } = gammaGammaLogLikGrad(par, dd);
     return { f: -ll, g: [-grad[0] * par.p, -grad[1] * par.q, -grad[2] * par.gamma] };
   };
   // Big stores: the starts race on a systematic sample of the customers, and only the winner runs on all of them.
-  const big = d.size > 40_000;
-  let search = d;
-  if (big) {
+  let sample: Prepared | undefined;
+  if (d.size > 40_000) {
     const step = Math.ceil(d.size / 20_000);
     const idx = Array.from({ length: Math.ceil(d.size / step) }, (_, i) => i * step);
-    search = new Prepared({ x: idx.map((i) => data.x[i]!), m: idx.map((i) => data.m[i]!) });
+    sample = new Prepared({ x: idx.map((i) => data.x[i]!), m: idx.map((i) => data.m[i]!) });
   }
-  let evals = 0;
-  let best: MinimizeResult | null = null;
-  for (const s of starts) {
-    const res = minimizeBfgs(fgOn(search), s, opts);
-    evals += res.evals;
-    if (!best || res.f < best.f || (res.f === best.f && res.converged)) best = res;
-  }
-  if (big) {
-    best = minimizeBfgs(fgOn(d), best!.x, opts);
-    evals += best.evals;
-  }
-  const negLL = (u: number[]) => -gammaGammaLogLik(toParams(u), d);
-  if (!best!.converged) {
-    const nm = minimize(negLL, best!.x, { lower: -BOUND, upper: BOUND + 6, fTol: 1e-10, maxEvals: 3000 });
-    evals += nm.evals;
-    if (nm.f <= best!.f) best = nm;
-  }
-  const final = best!;
-  const se = standardErrors(negLL, final.x);
+  const fit = fitMaxLik({
+    data: d, sample, starts, fg: fgOn,
+    negLL: (u) => -gammaGammaLogLik(toParams(u), d),
+    lower: -BOUND, upperEach: [BOUND, BOUND, BOUND + 6], nmMaxEvals: 3000,
+  });
   return {
-    params: toParams(final.x),
-    se: se ? { p: se[0]!, q: se[1]!, gamma: se[2]! } : null,
-    logLik: -final.f,
-    evals,
-    converged: final.converged,
-    atBound: final.x.some((v, i) => v < -BOUND + 0.05 || v > (i === 2 ? BOUND + 6 : BOUND) - 0.05),
+    params: toParams(fit.x),
+    se: fit.se ? { p: fit.se[0]!, q: fit.se[1]!, gamma: fit.se[2]! } : null,
+    logLik: -fit.f,
+    evals: fit.evals,
+    converged: fit.converged,
+    atBound: fit.atBound,
   };
 }
 

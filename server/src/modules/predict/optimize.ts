@@ -245,3 +245,52 @@ export function minimizeBfgs(fg: (x: number[]) => { f: number; g: number[] }, st
   }
   return { x, f: cur.f, evals, converged };
 }
+
+export interface MaxLikFit extends MinimizeResult {
+  /** Standard errors of the natural parameters e^u (null when the Hessian is not positive definite). */
+  se: number[] | null;
+  /** A coordinate ended at a bound: the data do not pin that parameter down. */
+  atBound: boolean;
+}
+
+/**
+ * The models' fitting recipe on log-parameters: projected BFGS from each start, raced on `sample` when the
+ * data are big (only the winner then runs on all of them), Nelder–Mead from the best point when BFGS did not
+ * converge, and standard errors from the Hessian of `negLL` at the optimum.
+ */
+export function fitMaxLik<D>(o: {
+  data: D;
+  /** A systematic sample of `data` for racing the starts cheaply; omitted for small data. */
+  sample?: D;
+  starts: number[][];
+  /** The negative log-likelihood and its gradient in log-parameters, on the given data. */
+  fg: (d: D) => (u: number[]) => { f: number; g: number[] };
+  /** The negative log-likelihood on all the data (Nelder–Mead and the standard errors). */
+  negLL: (u: number[]) => number;
+  lower: number;
+  upperEach: number[];
+  nmMaxEvals: number;
+}): MaxLikFit {
+  const upper = Math.max(...o.upperEach);
+  const opts = { lower: o.lower, upper, upperEach: o.upperEach };
+  let evals = 0;
+  let best: MinimizeResult | null = null;
+  for (const s of o.starts) {
+    const res = minimizeBfgs(o.fg(o.sample ?? o.data), s, opts);
+    evals += res.evals;
+    if (!best || res.f < best.f || (res.f === best.f && res.converged)) best = res;
+  }
+  if (!best) throw new Error('fitMaxLik needs at least one start');
+  if (o.sample) {
+    best = minimizeBfgs(o.fg(o.data), best.x, opts);
+    evals += best.evals;
+  }
+  if (!best.converged) {
+    const nm = minimize(o.negLL, best.x, { lower: o.lower, upper, fTol: 1e-10, maxEvals: o.nmMaxEvals });
+    evals += nm.evals;
+    if (nm.f <= best.f) best = nm;
+  }
+  const se = standardErrors(o.negLL, best.x);
+  const atBound = best.x.some((v, i) => v < o.lower + 0.05 || v > o.upperEach[i]! - 0.05);
+  return { ...best, evals, se, atBound };
+}
