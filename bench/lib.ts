@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
@@ -51,6 +54,64 @@ export async function load(url: string, opts: { duration: number; connections: n
     non2xx: r.non2xx,
     total: r.requests.total,
   };
+}
+
+/**
+ * Open-loop load at a fixed rate: a request is started every 1/rate seconds whether or not the
+ * earlier ones have been answered (as independent users do), and each latency is counted from when
+ * the request was due, not when it was sent, so a stalled server is not hidden (no coordinated
+ * omission). Closed-loop tools such as autocannon measure a saturated server's queue instead.
+ */
+export async function paced(url: string, opts: { rate: number; duration: number; headers?: Record<string, string>; request: () => { method: 'GET' | 'POST'; path: string; body?: string } }): Promise<{ sent: number; ok: number; failed: number; p50Ms: number; p99Ms: number; maxMs: number; achievedRate: number; lagP99Ms: number }> {
+  // The generator's own pauses count as latency here: collect what earlier phases left (a model
+  // built in this process, say) before the clock starts.
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  const one = (due: number) =>
+    new Promise<void>((resolve) => {
+      const r = opts.request();
+      const req = http.request(new URL(r.path, url), { method: r.method, agent, headers: { ...opts.headers, ...(r.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(r.body) } : {}) } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - due);
+          if (res.statusCode && res.statusCode < 300) ok++;
+          else failed++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(r.body);
+    });
+  const interval = 1000 / opts.rate;
+  const start = performance.now();
+  const end = start + opts.duration * 1000;
+  const inFlight: Promise<void>[] = [];
+  // How late the generator itself sent requests: its own pauses, counted in the latencies.
+  const lags: number[] = [];
+  let next = start;
+  let sent = 0;
+  while (next < end) {
+    // A late timer makes the request late; its latency still counts from when it was due.
+    const wait = next - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lags.push(performance.now() - next);
+    inFlight.push(one(next));
+    sent++;
+    next += interval;
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
+  lags.sort((a, b) => a - b);
+  return { sent, ok, failed, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: Math.round(latencies.at(-1) ?? 0), achievedRate: sent / opts.duration, lagP99Ms: Math.round(lags[Math.floor(0.99 * lags.length)] ?? 0) };
 }
 
 /** Starts a server script (bench/servers/NAME.ts) in its own process; it prints `READY <json>` when listening. */

@@ -7,7 +7,7 @@ import { buildPatron } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import type { Db } from '../server/src/platform/db/db.ts';
 import { createLogger } from '../server/src/platform/log.ts';
-import { fmt, startServer, type Bench } from './lib.ts';
+import { fmt, paced, startServer, type Bench } from './lib.ts';
 
 /**
  * Product recommendations: the model build on --lines N (default 1,000,000) synthetic order lines
@@ -17,7 +17,7 @@ import { fmt, startServer, type Bench } from './lib.ts';
  */
 export const bench: Bench = {
   name: 'predict-recs',
-  description: 'Recommendation model build on --lines N (default 1,000,000) order lines, then GET customer / GET product / POST cart recommendation requests over HTTP (p99)',
+  description: 'Recommendation model build on --lines N (default 1,000,000) order lines, then GET customer / GET product / POST cart recommendation requests over HTTP (p99 at a steady --recs-rate, default 400/s, and saturated)',
   async run(opts) {
     const lines = Number(opts.flags.lines ?? 1_000_000);
     const orders = Math.ceil(lines / 4);
@@ -53,6 +53,10 @@ export const bench: Bench = {
         });
       }
       notes.push(`model build on ${fmt(orders * 4)} order lines: ${best.toFixed(1)} s (target < 30 s): ${best < 30 ? 'met' : 'MISSED'}`);
+      // The requests measure the steady state between builds, not a build's aftermath: autovacuum
+      // of the replaced lists and the checkpoint of their WAL would otherwise land in the middle.
+      await sql`vacuum (analyze) recs_items, recs_popular, recs_models`.execute(db);
+      await sql`checkpoint`.execute(db);
       customers = (await sql<{ id: string }>`select id from customers where source = 'bench-recs' and exists (select 1 from orders o where o.customer_id = customers.id) order by md5(id::text) limit 5000`.execute(db)).rows.map((r) => r.id);
       products = (await sql<{ id: string }>`select id from products where source = 'bench-recs' order by md5(id::text) limit 5000`.execute(db)).rows.map((r) => r.id);
     } finally {
@@ -69,20 +73,39 @@ export const bench: Bench = {
         { name: 'GET product', method: 'GET', path: () => `/api/predict/recommendations/product/${pick(products)}` },
         { name: 'POST cart (3 products)', method: 'POST', path: () => '/api/predict/recommendations/cart', body: () => JSON.stringify({ productIds: [pick(products), pick(products), pick(products)] }) },
       ];
-      // A few connections: the p99 of a request, not the throughput of a saturated server, is the target.
+      // Latency is read at a steady rate, open loop (bench/lib.ts `paced`): --recs-rate requests a
+      // second (default 400: a very busy store's pages and emails), about a third of what this
+      // machine serves. Then the same requests closed loop at 4 connections, for the capacity and
+      // the p99 of a saturated machine (the load generator shares its two cores).
       const connections = 4;
+      const rate = Number(opts.flags['recs-rate'] ?? 400);
+      // First the customer request on a fresh process: the product lists it reads are cached per
+      // process, so this is what the seconds after a restart look like.
+      {
+        const c = cases[0]!;
+        const cold = await paced(server.info.url, { rate, duration: opts.duration, headers, request: () => ({ method: c.method, path: c.path() }) });
+        rows.push({ what: `${c.name} at ${rate}/s, first ${opts.duration} s after start`, 'req/s': fmt(cold.achievedRate), 'p50 ms': cold.p50Ms, 'p99 ms': cold.p99Ms, 'max ms': cold.maxMs, 'CPU ms/req': '', errors: cold.failed });
+        notes.push(`${c.name} at ${rate} req/s in the first ${opts.duration} s after the server started (lists not yet cached): p99 ${cold.p99Ms} ms`);
+      }
+      // All steady-rate runs first: a saturating run leaves garbage and queues behind it.
+      const steadyOf = new Map<string, { p99: number; ok: boolean }>();
       for (const c of cases) {
-        await autocannon({ url: server.info.url, duration: 2, connections, headers, requests: [{ method: c.method, setupRequest: (req) => ({ ...req, path: c.path(), ...(c.body ? { body: c.body() } : {}) }) }] });
+        const request = () => ({ method: c.method, path: c.path(), ...(c.body ? { body: c.body() } : {}) });
+        await paced(server.info.url, { rate, duration: 2, headers, request });
         const cpu0 = treeCpuMs(server.info.pid);
-        const r = await autocannon({
-          url: server.info.url, duration: opts.duration, connections, headers,
-          requests: [{ method: c.method, setupRequest: (req) => ({ ...req, path: c.path(), ...(c.body ? { body: c.body() } : {}) }) }],
-        });
+        const steady = await paced(server.info.url, { rate, duration: opts.duration, headers, request });
         // CPU per request of the server and its Postgres: what latency would be on an idle machine, less waiting.
-        const cpuPerRequest = (treeCpuMs(server.info.pid) - cpu0) / Math.max(1, r.requests.total);
-        const ok = r.non2xx === 0 && r.errors === 0;
-        rows.push({ what: c.name, 'req/s': fmt(r.requests.average), 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, 'CPU ms/req': Number.isFinite(cpuPerRequest) ? cpuPerRequest.toFixed(2) : '—', errors: r.errors + r.non2xx });
-        notes.push(`${c.name}: p99 ${r.latency.p99} ms at ${connections} connections (target < 10 ms): ${r.latency.p99 < 10 && ok ? 'met' : 'MISSED'}${ok ? '' : ` (${r.non2xx} non-2xx, ${r.errors} errors)`}`);
+        const cpuPerRequest = (treeCpuMs(server.info.pid) - cpu0) / Math.max(1, steady.sent);
+        steadyOf.set(c.name, { p99: steady.p99Ms, ok: steady.failed === 0 });
+        rows.push({ what: `${c.name} at ${rate}/s`, 'req/s': fmt(steady.achievedRate), 'p50 ms': steady.p50Ms, 'p99 ms': steady.p99Ms, 'max ms': steady.maxMs, 'sender lag p99 ms': steady.lagP99Ms, 'CPU ms/req': Number.isFinite(cpuPerRequest) ? cpuPerRequest.toFixed(2) : '—', errors: steady.failed });
+      }
+      for (const c of cases) {
+        const requests: autocannon.Request[] = [{ method: c.method, setupRequest: (req) => ({ ...req, path: c.path(), ...(c.body ? { body: c.body() } : {}) }) }];
+        const full = await autocannon({ url: server.info.url, duration: opts.duration, connections, headers, requests });
+        const steady = steadyOf.get(c.name)!;
+        const ok = steady.ok && full.non2xx === 0 && full.errors === 0;
+        rows.push({ what: `${c.name}, ${connections} connections closed loop`, 'req/s': fmt(full.requests.average), 'p50 ms': full.latency.p50, 'p99 ms': full.latency.p99, 'max ms': full.latency.max, 'CPU ms/req': '', errors: full.errors + full.non2xx });
+        notes.push(`${c.name}: p99 ${steady.p99} ms at ${rate} req/s (target < 10 ms): ${steady.p99 < 10 && ok ? 'met' : 'MISSED'}${ok ? '' : ' (some requests failed)'}; saturated (${connections} connections): ${fmt(full.requests.average)} req/s, p99 ${full.latency.p99} ms`);
       }
     } finally {
       await server.stop();

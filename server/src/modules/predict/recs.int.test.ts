@@ -221,6 +221,24 @@ describe('recommendations from a store’s orders', () => {
     }).catch((e: Error) => expect(e.message).toBe('rollback'));
   });
 
+  it('serves a new build’s lists at once, not the ones kept in memory from the last build', async () => {
+    const mug = await productOf('MUG');
+    const socks = await productOf('SOCKS');
+    const similarOf = async (id: string) => (await call(owner, 'GET', `/api/predict/recommendations/product/${id}`)).json().similar.map((x: { productId: string }) => x.productId) as string[];
+    // Read once: the process now holds the mug's (empty) lists.
+    expect(await similarOf(mug)).not.toContain(socks);
+    const db = app.patron.dbh.db;
+    for (let k = 0; k < 6; k++) {
+      const c = await customerOf(String(13 + k));
+      const order = (await sql<{ id: string }>`insert into orders (id, source, external_id, customer_id, status, currency, total, item_count, placed_at)
+        values (gen_random_uuid(), 'test', ${`mugsocks-${k}`}, ${c}::uuid, 'completed', 'GBP', 900, 2, now() - interval '2 days') returning id`.execute(db)).rows[0]!.id;
+      await sql`insert into order_lines (id, order_id, position, product_id, title, quantity, unit_price, total)
+        values (gen_random_uuid(), ${order}::uuid, 1, ${mug}::uuid, 'MUG ITEM', 1, 450, 450), (gen_random_uuid(), ${order}::uuid, 2, ${socks}::uuid, 'SOCKS ITEM', 1, 450, 450)`.execute(db);
+    }
+    await app.patron.modules.predict.recs.service.build('manual', { evaluate: false });
+    expect(await similarOf(mug)).toContain(socks);
+  });
+
   it('only people with predict:write may rebuild', async () => {
     const r = await call(support, 'POST', '/api/predict/recommendations/build');
     expect(r.statusCode).toBe(403);

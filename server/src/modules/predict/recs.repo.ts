@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor, Tx } from '../../platform/db/db.ts';
+import { prepared, type Executor, type Tx } from '../../platform/db/db.ts';
 import type { Interaction, ItemModel, Neighbour, RecsModel } from './recs.model.ts';
 import type { HistoryEntry } from './recs.score.ts';
 
@@ -73,6 +73,12 @@ export interface ProductKeys {
   title: string;
   category: string | null;
   status: string;
+}
+
+/** A uuid[] parameter as one array literal (pg's generic array writer builds it piece by piece). */
+function uuidArray(ids: string[]): string {
+  for (const id of ids) if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Error(`not a uuid: ${id}`);
+  return `{${ids.join(',')}}`;
 }
 
 export const recsRepo = {
@@ -176,16 +182,6 @@ export const recsRepo = {
     return (await sql<RecsItemsTable>`select ${ITEM_COLUMNS} from recs_items where product_id = any(${ids}::uuid[])`.execute(db)).rows;
   },
 
-  /** Which of the ids are products, with their lists when the last build had them (one query for a product page or a cart). */
-  async productsWithItems(db: Executor, ids: string[]): Promise<{ found: Set<string>; items: RecsItemsTable[] }> {
-    if (!ids.length) return { found: new Set(), items: [] };
-    const rows = (await sql<RecsItemsTable & { id: string; has: boolean }>`
-      select p.id, recs_items.product_id is not null as has, ${ITEM_COLUMNS}
-      from products p left join recs_items on recs_items.product_id = p.id
-      where p.id = any(${ids}::uuid[])`.execute(db)).rows;
-    return { found: new Set(rows.map((r) => r.id)), items: rows.filter((r) => r.has) };
-  },
-
   async popular(db: Executor, segments: string[]): Promise<Map<string, Neighbour[]>> {
     const rows = (await sql<RecsPopularTable>`
       select segment, to_json(product_ids) as product_ids, to_json(scores) as scores from recs_popular where segment = any(${segments}::text[])`.execute(db)).rows;
@@ -195,9 +191,9 @@ export const recsRepo = {
   /** Product cards (title, price, image, link, first category) of the given ids; only active products. */
   async cards(db: Executor, ids: string[]): Promise<Map<string, ProductCard>> {
     if (!ids.length) return new Map();
-    const rows = (await sql<ProductCard>`
+    const rows = (await sql<ProductCard>`${prepared('recs.cards')}
       select id, title, sku, url, image_url, price, currency, categories[1] as category from products
-      where id = any(${ids}::uuid[]) and status = 'active'`.execute(db)).rows;
+      where id = any(${uuidArray(ids)}::uuid[]) and status = 'active'`.execute(db)).rows;
     return new Map(rows.map((r) => [r.id, { ...r, price: r.price === null ? null : Number(r.price) }]));
   },
 
@@ -207,13 +203,18 @@ export const recsRepo = {
   },
 
 
+  /** Which of the given ids are products. */
+  async existing(db: Executor, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    return new Set((await sql<{ id: string }>`select id from products where id = any(${ids}::uuid[])`.execute(db)).rows.map((r) => r.id));
+  },
+
   /**
-   * Everything one customer's list needs, in one round trip (the API's hot path): the customer, their
-   * latest order lines and views/adds, the lists of those products, and the best-sellers of the store
-   * and of their country. Built as json, which Node parses natively. Undefined for an unknown customer.
+   * One customer and their latest order lines and views/adds, in one round trip (the API's hot path;
+   * the product lists come from the service's cache). Undefined for an unknown customer.
    */
-  async customerBundle(db: Executor, customerId: string, now: Date): Promise<{ customer: { id: string; country: string | null }; history: HistoryEntry[]; items: RecsItemsTable[]; popular: Map<string, Neighbour[]> } | undefined> {
-    const row = (await sql<{ customer: { id: string; country: string | null } | null; history: { p: string; t: number; k: string }[] | null; items: RecsItemsTable[] | null; popular: RecsPopularTable[] | null }>`
+  async customerHistory(db: Executor, customerId: string, now: Date): Promise<{ customer: { id: string; country: string | null }; history: HistoryEntry[] } | undefined> {
+    const row = (await sql<{ customer: { id: string; country: string | null } | null; history: { p: string; t: number; k: string }[] | null }>`${prepared('recs.customer-history')}
       with c as (select id, country from customers where id = ${customerId}::uuid),
       lines as (
         select l.product_id as p, (extract(epoch from o.placed_at) * 1000)::float8 as t, 'order' as k
@@ -233,18 +234,9 @@ export const recsRepo = {
         ) p
       ),
       h as (select * from lines union all select * from events)
-      select (select row_to_json(c) from c) as customer,
-        (select json_agg(h) from h) as history,
-        (select json_agg(i) from (select ${ITEM_COLUMNS} from recs_items where product_id in (select p from h)) i) as items,
-        (select json_agg(x) from (select segment, product_ids, scores from recs_popular
-           where segment = 'all' or segment = (select 'country:' || country from c)) x) as popular`.execute(db)).rows[0];
+      select (select row_to_json(c) from c) as customer, (select json_agg(h) from h) as history`.execute(db)).rows[0];
     if (!row?.customer) return undefined;
-    return {
-      customer: row.customer,
-      history: (row.history ?? []).map((e) => ({ product: e.p, t: e.t, kind: e.k as HistoryEntry['kind'] })),
-      items: row.items ?? [],
-      popular: new Map((row.popular ?? []).map((r) => [r.segment, r.product_ids.map((p, i) => ({ product: p, score: r.scores[i] ?? 0 }))])),
-    };
+    return { customer: row.customer, history: (row.history ?? []).map((e) => ({ product: e.p, t: e.t, kind: e.k as HistoryEntry['kind'] })) };
   },
 
   /**

@@ -64,34 +64,51 @@ export function recommendForCustomer(items: (product: string) => ItemInfo | unde
   for (const [product, t] of lastBought) {
     if (q.now - t <= p.recentDays * DAY && !items(product)?.replenishable) blocked.add(product);
   }
-  const scores = new Map<string, { score: number; reason: RecReason }>();
+  // Scores in a typed array indexed through a map of small integers: a customer with a long history
+  // has hundreds of candidates, this runs on every API request, and a map of doubles would
+  // allocate a number on every update.
+  const slot = new Map<string, number>();
+  const candidates: string[] = [];
+  const reasons: (RecReason | undefined)[] = [];
+  let vals = new Float64Array(256);
   const add = (product: string, s: number, reason: RecReason) => {
     if (!(s > 0) || !Number.isFinite(s) || blocked.has(product)) return;
-    const cur = scores.get(product);
-    if (!cur) scores.set(product, { score: s, reason });
-    else {
-      cur.score += s;
-      if (reason === 'buy-again') cur.reason = reason;
+    const i = slot.get(product);
+    if (i === undefined) {
+      const k = candidates.length;
+      if (k === vals.length) {
+        const grown = new Float64Array(2 * k);
+        grown.set(vals);
+        vals = grown;
+      }
+      slot.set(product, k);
+      candidates.push(product);
+      vals[k] = s;
+      if (reason !== 'similar') reasons[k] = reason;
+    } else {
+      vals[i] = vals[i]! + s;
+      if (reason === 'buy-again') reasons[i] = reason;
     }
   };
   // Damped like the similarity: a long history does not drown the scores of a short one.
-  for (const [product, w] of weight) {
+  weight.forEach((w, product) => {
     const info = items(product);
-    if (!info) continue;
+    if (!info) return;
     const wt = Math.log1p(w);
     for (const nb of info.similar) add(nb.product, wt * nb.score, 'similar');
-  }
-  for (const [product, w] of boughtWeight) {
+  });
+  boughtWeight.forEach((w, product) => {
     const info = items(product);
     if (info?.replenishable) add(product, p.rebuyWeight * info.repurchaseRate * Math.log1p(w), 'buy-again');
-  }
+  });
   // Off by default: on the Online Retail validation split it lowered hit-rate and coverage.
   const prior = q.fallback.find((l) => l.length);
   if (p.popularWeight > 0 && prior && q.history.length) {
     const top = prior[0]!.score || 1;
     for (const x of prior) add(x.product, (p.popularWeight * x.score) / top, 'popular');
   }
-  let ranked = [...scores].map(([product, v]) => ({ product, score: v.score, reason: v.reason })).sort((a, b) => b.score - a.score || (a.product < b.product ? -1 : 1));
+  const order = Array.from(candidates, (_, i) => i).sort((a, b) => vals[b]! - vals[a]! || (candidates[a]! < candidates[b]! ? -1 : 1));
+  let ranked: Scored[] = order.map((i) => ({ product: candidates[i]!, score: vals[i]!, reason: reasons[i] ?? 'similar' }));
   if (p.maxBuyAgainShare < 1) {
     // Keep room for discoveries: past the cap, products bought before move behind the others.
     const cap = Math.floor(p.maxBuyAgainShare * q.n);

@@ -3,6 +3,7 @@ import { audit, type Actor } from '../../platform/audit/audit.ts';
 import type { Db, Executor } from '../../platform/db/db.ts';
 import { HttpError, notFound } from '../../platform/http/problem.ts';
 import { newId } from '../../platform/ids.ts';
+import { LruCache } from '../../platform/lru.ts';
 import type { Jobs } from '../../platform/jobs/jobs.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import { evaluateRecs } from './recs.eval.ts';
@@ -18,6 +19,8 @@ const DAY = 86_400_000;
 const HOLDOUT_DAYS = 30;
 /** The email block reads a shorter history than the API (the latest 60 lines, 20 views or adds). */
 const EMAIL_HISTORY = { lines: 60, events: 20 };
+/** Products whose lists a process keeps in memory (a list is a few KB; the lists change only when a build lands). */
+const ITEM_CACHE_SIZE = 20_000;
 
 /** Which products: everything ranked together, only ones they have not bought, or only ones to buy again. */
 export type RecsKind = 'all' | 'new' | 'again';
@@ -135,19 +138,24 @@ export class RecsService {
 
   /** A customer's top N (404 when there is no such customer). */
   async forCustomer(customerId: string, n: number, kind: RecsKind = 'all'): Promise<RecommendationList> {
-    // Two round trips: everything about the customer and their products, then the cards to show.
+    // The hot path: the customer's history in one round trip, the product lists and best-sellers
+    // from this process's cache (read on a miss), then the cards to show.
     const now = new Date();
-    const [bundle, model] = await Promise.all([recsRepo.customerBundle(this.db, customerId, now), this.latest()]);
-    if (!bundle) throw notFound(`No customer with id ${customerId}.`);
-    const items = new Map(bundle.items.map((r) => [r.product_id, toInfo(r)]));
-    return (await this.score(this.db, [bundle.customer], n, { model, histories: new Map([[customerId, bundle.history]]), popular: bundle.popular, now, items }, kind)).get(customerId)!;
+    const [got, model] = await Promise.all([recsRepo.customerHistory(this.db, customerId, now), this.latest()]);
+    if (!got) throw notFound(`No customer with id ${customerId}.`);
+    const segments = got.customer.country ? ['all', `country:${got.customer.country}`] : ['all'];
+    const [items, popular] = model
+      ? await Promise.all([this.cachedItems(this.db, model.id, got.history.map((h) => h.product)), this.cachedPopular(this.db, model.id, segments)])
+      : [new Map<string, ItemInfo>(), new Map<string, Neighbour[]>()];
+    return (await this.score(this.db, [got.customer], n, { model, histories: new Map([[customerId, got.history]]), popular, now, items }, kind)).get(customerId)!;
   }
 
   /** Top N of many customers at once (the email block builds a batch of hundreds). */
   async forCustomers(db: Executor, customers: { id: string; country: string | null }[], n: number, history?: { lines: number; events: number }): Promise<Map<string, RecommendationList>> {
     const now = new Date();
     const segments = ['all', ...new Set(customers.filter((c) => c.country).map((c) => `country:${c.country!}`))];
-    const [model, histories, popular] = await Promise.all([this.latest(db), recsRepo.histories(db, customers.map((c) => c.id), now, history), recsRepo.popular(db, segments)]);
+    const [model, histories] = await Promise.all([this.latest(db), recsRepo.histories(db, customers.map((c) => c.id), now, history)]);
+    const popular = model ? await this.cachedPopular(db, model.id, segments) : new Map<string, Neighbour[]>();
     return this.score(db, customers, n, { model, histories, popular, now });
   }
 
@@ -164,7 +172,7 @@ export class RecsService {
     }
     const touched = new Set<string>();
     for (const h of histories.values()) for (const e of h) touched.add(e.product);
-    const items = got.items ?? (await this.itemInfo(db, [...touched]));
+    const items = got.items ?? (await this.cachedItems(db, model.id, touched));
     const lookup = (p: string) => items.get(p);
     const scored = new Map<string, Scored[]>();
     for (const c of customers) {
@@ -190,10 +198,11 @@ export class RecsService {
 
   /** Similar products and products bought together with one product (404 when there is no such product). */
   async forProduct(productId: string, n: number): Promise<ProductRecommendations> {
-    const [{ found, items }, model] = await Promise.all([recsRepo.productsWithItems(this.db, [productId]), this.latest()]);
+    const model = await this.latest();
+    const [found, items] = await Promise.all([recsRepo.existing(this.db, [productId]), model ? this.cachedItems(this.db, model.id, [productId]) : undefined]);
     if (!found.size) throw notFound(`No product with id ${productId}.`);
     if (!model) return { similar: [], boughtTogether: [], reason: 'Recommendations have not been built yet: they are built every night, or from Predict › Recommendations.', modelBuiltAt: null };
-    const info = items[0] ? toInfo(items[0]) : undefined;
+    const info = items?.get(productId);
     const similar: Scored[] = (info?.similar ?? []).map((s) => ({ product: s.product, score: s.score, reason: 'similar' }));
     const together = info?.boughtTogether ?? [];
     const cards = await this.cards(this.db, [...similar.map((s) => s.product), ...together.map((t) => t.product)]);
@@ -212,15 +221,17 @@ export class RecsService {
   /** What goes with a cart (404 naming any product id that does not exist). */
   async forCart(productIds: string[], n: number): Promise<RecommendationList> {
     const ids = [...new Set(productIds)];
-    const [{ found, items: rows }, model, popular] = await Promise.all([recsRepo.productsWithItems(this.db, ids), this.latest(), recsRepo.popular(this.db, ['all'])]);
+    const model = await this.latest();
+    const [found, items, popular] = await Promise.all([
+      recsRepo.existing(this.db, ids), model ? this.cachedItems(this.db, model.id, ids) : undefined, model ? this.cachedPopular(this.db, model.id, ['all']) : undefined,
+    ]);
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {
       throw new HttpError(404, 'not-found', 'Not found', `No product with id ${missing.join(', ')}: remove ${missing.length === 1 ? 'it' : 'them'} from the cart and ask again.`, {
         errors: productIds.flatMap((id, i) => (found.has(id) ? [] : [{ pointer: `/body/productIds/${i}`, detail: 'no product with this id' }])),
       });
     }
-    if (!model) return { items: [], reason: 'Recommendations have not been built yet: they are built every night, or from Predict › Recommendations.', modelBuiltAt: null };
-    const items = new Map(rows.map((r) => [r.product_id, toInfo(r)]));
+    if (!model || !items || !popular) return { items: [], reason: 'Recommendations have not been built yet: they are built every night, or from Predict › Recommendations.', modelBuiltAt: null };
     const scored = recommendForBasket((p) => items.get(p), ids, 3 * n, [popular.get('all') ?? []]);
     const cards = await this.cards(this.db, scored.map((s) => s.product));
     const list = diverse(toRecommendations(scored, cards, await this.currency(this.db)), n);
@@ -267,6 +278,61 @@ export class RecsService {
   private async itemInfo(db: Executor, ids: string[]): Promise<Map<string, ItemInfo>> {
     const rows = await recsRepo.items(db, ids);
     return new Map(rows.map((r) => [r.product_id, toInfo(r)]));
+  }
+
+  /**
+   * The lists of a build, kept per process: they change only when a build lands, and a request
+   * would otherwise read (and parse) a few KB per product in its history. Emptied when the latest
+   * build changes; a product the build has no lists for is remembered as such.
+   */
+  private readonly itemCache = new LruCache<ItemInfo | null>(ITEM_CACHE_SIZE);
+  private readonly popularCache = new LruCache<Neighbour[]>(1_000);
+  private cachedModel: string | undefined;
+
+  private cacheFor(modelId: string): void {
+    if (this.cachedModel === modelId) return;
+    this.itemCache.clear();
+    this.popularCache.clear();
+    this.cachedModel = modelId;
+  }
+
+  private async cachedItems(db: Executor, modelId: string, ids: Iterable<string>): Promise<Map<string, ItemInfo>> {
+    this.cacheFor(modelId);
+    const out = new Map<string, ItemInfo>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const hit = this.itemCache.get(id);
+      if (hit) out.set(id, hit);
+      else if (hit === undefined) missing.push(id);
+    }
+    if (!missing.length) return out;
+    const fetched = await this.itemInfo(db, missing);
+    // A build may have landed meanwhile: only the build the lists were asked for is cached.
+    const keep = this.cachedModel === modelId;
+    for (const id of missing) {
+      const info = fetched.get(id);
+      if (info) out.set(id, info);
+      if (keep) this.itemCache.set(id, info ?? null);
+    }
+    return out;
+  }
+
+  private async cachedPopular(db: Executor, modelId: string, segments: string[]): Promise<Map<string, Neighbour[]>> {
+    this.cacheFor(modelId);
+    const out = new Map<string, Neighbour[]>();
+    const missing = segments.filter((s) => {
+      const hit = this.popularCache.get(s);
+      if (hit) out.set(s, hit);
+      return !hit;
+    });
+    if (!missing.length) return out;
+    const fetched = await recsRepo.popular(db, missing);
+    for (const s of missing) {
+      const list = fetched.get(s) ?? [];
+      out.set(s, list);
+      if (this.cachedModel === modelId) this.popularCache.set(s, list);
+    }
+    return out;
   }
 
   private async cards(db: Executor, ids: string[]): Promise<Map<string, ProductCard>> {

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.ts';
 
@@ -31,7 +31,12 @@ export function openDb(url: string, poolSize: number, onError?: (err: Error) => 
   // An idle client losing its connection (database restarted) must not crash the process.
   pool.on('error', (err) => onError?.(err));
   pool.on('connect', (client) => client.on('error', (err) => onError?.(err)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Kysely sees a pool whose clients run queries marked with `prepared(name)` as named statements.
+  const kyselyPool = {
+    connect: async () => preparing(await pool.connect()),
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool }) });
   return {
     db,
     pool,
@@ -40,6 +45,32 @@ export function openDb(url: string, poolSize: number, onError?: (err: Error) => 
       await db.destroy();
     },
   };
+}
+
+const PREPARED_MARK = /^\/\*prepared:([\w.-]+)\*\/ /;
+const PATCHED = Symbol('patron.prepared');
+
+/**
+ * Marks a hot query to be planned once per connection (a named prepared statement) instead of on
+ * every call: put it first in the `sql` template. Worth it where planning costs more than running
+ * (a CTE read by a primary key on every API request). The name must belong to one query text.
+ */
+export function prepared(name: string): RawBuilder<unknown> {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`prepared statement name ${name}: letters, digits, '.', '-' and '_' only`);
+  return sql.raw(`/*prepared:${name}*/ `);
+}
+
+function preparing(client: pg.PoolClient): pg.PoolClient {
+  const c = client as pg.PoolClient & { [PATCHED]?: true };
+  if (c[PATCHED]) return c;
+  c[PATCHED] = true;
+  const query = c.query.bind(c) as (...args: unknown[]) => unknown;
+  // Only the (text, values) form Kysely uses is rewritten; cursors and configs pass through.
+  (c as { query: unknown }).query = (text: unknown, values?: unknown) => {
+    const m = typeof text === 'string' ? PREPARED_MARK.exec(text) : null;
+    return m ? query({ name: m[1], text, values }) : query(text, values);
+  };
+  return c;
 }
 
 /** True when an error means the database is unreachable rather than a query being wrong. */

@@ -1,0 +1,26 @@
+import { sql } from 'kysely';
+import { describe, expect, inject, it } from 'vitest';
+import { openDb, prepared } from './db.ts';
+
+describe('prepared statements', () => {
+  it('plans a marked query once per connection and runs it with each call’s values', async () => {
+    const dbh = openDb(inject('pgAdminUrl'), 1);
+    try {
+      const square = async (n: number) => (await sql<{ v: number }>`${prepared('test.square')} select ${n}::int * ${n}::int as v`.execute(dbh.db)).rows[0]!.v;
+      expect([await square(3), await square(4), await square(5)]).toEqual([9, 16, 25]);
+      // One connection: the statement exists on it under its name.
+      const names = (await sql<{ name: string }>`select name from pg_prepared_statements`.execute(dbh.db)).rows.map((r) => r.name);
+      expect(names).toContain('test.square');
+      // Unmarked queries stay unnamed, and transactions work through the same clients.
+      const inTx = await dbh.db.transaction().execute(async (tx) => (await sql<{ v: number }>`${prepared('test.square')} select ${6}::int * ${6}::int as v`.execute(tx)).rows[0]!.v);
+      expect(inTx).toBe(36);
+      expect((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(dbh.db)).rows[0]!.n).toBe(1);
+    } finally {
+      await dbh.close();
+    }
+  });
+
+  it('refuses names that could break out of the marker comment', () => {
+    expect(() => prepared('a*/ drop table x; /*')).toThrow(/letters, digits/);
+  });
+});
