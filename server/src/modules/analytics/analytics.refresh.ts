@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Logger } from 'pino';
 import type { Activity } from '../../platform/activities/activities.ts';
-import type { Db, Executor, Tx } from '../../platform/db/db.ts';
+import { prepared, type Db, type Executor, type Tx } from '../../platform/db/db.ts';
 import type { Database } from '../../platform/db/types.ts';
 import { storeSettingsSchema } from '../../platform/settings.ts';
 import { applyContributions, customerDays, customerInfo, DERIVED_TABLES, recomputeGuestDays, recomputeSalesDays, type Scope } from './analytics.rollup.ts';
@@ -82,7 +82,7 @@ export class Rollups {
    * campaigns did (applied by the scheduled refresh, so busy tracking never slows a dashboard read).
    */
   async markDirty(tx: Executor, ids: string[], kind: 'o' | 's' = 'o'): Promise<void> {
-    if (ids.length) await sql`insert into analytics_dirty (customer_id, kind) select unnest(${ids}::uuid[]), ${kind}`.execute(tx);
+    if (ids.length) await sql`${prepared('analytics.mark-dirty')}insert into analytics_dirty (customer_id, kind) select unnest(${ids}::uuid[]), ${kind}`.execute(tx);
   }
 
   private async check(db: Executor): Promise<Check> {

@@ -84,6 +84,8 @@ describe('identity', () => {
     expect(res.statusCode, res.body).toBe(200);
     const anonCustomer = (await customerOf('anonymous', anon))!;
     expect((await app.patron.modules.customers.service.get(anonCustomer)).anonymous).toBe(true);
+    // A new visitor is created already last seen at its latest event.
+    expect((await app.patron.modules.customers.service.get(anonCustomer)).lastSeenAt?.toISOString()).toBe(t0);
     res = await post('/v1/identify', { anonymousId: anon, userId: user, traits: { email: `${user}@example.com`, first_name: 'Ada' } }, basic(pk));
     expect(res.statusCode, res.body).toBe(200);
     const known = (await customerOf('user_id', user))!;

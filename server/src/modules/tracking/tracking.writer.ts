@@ -45,7 +45,12 @@ interface Person {
   profile?: ProfileFields;
   /** Set when the profile was applied: remembered so the same identify again skips resolve. */
   applied?: string;
+  /** Its profile was created by this transaction (live by construction, last seen already set). */
+  created?: boolean;
 }
+
+/** The latest time any of a person's calls happened. */
+const lastSeenOf = (p: Person) => new Date(Math.max(...p.calls.map((m) => m.occurredAt.getTime())));
 
 /** Profile last_seen_at moves when an event is later than it by more than this. */
 export const LAST_SEEN_STEP_MS = 60_000;
@@ -171,12 +176,13 @@ export class BatchWriter {
     for (let round = 0; ; round++) {
       const lastSeen = new Map<string, Date>();
       for (const p of people) {
-        const at = Math.max(...p.calls.map((m) => m.occurredAt.getTime()));
+        if (p.created) continue;
+        const at = lastSeenOf(p);
         const prev = lastSeen.get(p.customerId!);
-        if (!prev || prev.getTime() < at) lastSeen.set(p.customerId!, new Date(at));
+        if (!prev || prev < at) lastSeen.set(p.customerId!, at);
       }
       const live = await this.bulk.touchLastSeen(tx, lastSeen, LAST_SEEN_STEP_MS);
-      const stale = people.filter((p) => !live.has(p.customerId!));
+      const stale = people.filter((p) => !p.created && !live.has(p.customerId!));
       if (!stale.length) break;
       if (round >= 3) throw new Error('tracking: profiles kept being merged away during ingestion');
       for (const p of stale) {
@@ -283,8 +289,13 @@ export class BatchWriter {
     if (!list.length) return;
     const { ids, clashed } = await this.bulk.createMany(tx, list.map((p) => ({
       claims: [...p.claims.values()], source: SOURCE, at: new Date(Math.min(...p.calls.map((m) => m.occurredAt.getTime()))),
+      lastSeen: lastSeenOf(p),
     })));
-    list.forEach((p, i) => (p.customerId = ids[i] ?? undefined));
+    list.forEach((p, i) => {
+      p.customerId = ids[i] ?? undefined;
+      // Made by this transaction with its last-seen time: live, and nothing to move.
+      p.created = ids[i] !== null;
+    });
     for (const i of clashed) list[i]!.mode = 'resolve';
   }
 
