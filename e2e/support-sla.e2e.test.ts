@@ -69,6 +69,14 @@ describe.skipIf(!hasBrowser)('SLA, CSAT and support reports in a real browser', 
     await shot(page, 'support-sla-policy-edit', false);
     await page.getByRole('button', { name: 'Save' }).click();
     await visible(page.getByText(/Urgent 45m/));
+    // Deleting asks first.
+    await page.getByRole('button', { name: 'Actions for Live chat' }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
+    const ask = page.getByRole('dialog').filter({ hasText: 'Delete the policy Live chat?' });
+    await visible(ask);
+    await ask.getByRole('button', { name: 'Delete' }).click();
+    await visible(page.getByText('SLA policy deleted'));
+    await expect.poll(() => page.getByTestId('sla-policy-row').filter({ hasText: 'Live chat' }).count()).toBe(0);
 
     await page.getByRole('tab', { name: 'Business hours' }).click();
     await visible(page.getByRole('cell', { name: /Support hours/ }).first());

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildPatron, type Patron } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { withDatabase } from '../platform/db/db.ts';
@@ -74,4 +75,40 @@ export async function loginAs(app: TestApp, role: Role, email = `${role}-${rando
   const cookie = String(raw).split(';')[0]!;
   const csrf = (res.json() as { csrfToken: string }).csrfToken;
   return { cookie, csrf, userId: user.id, headers: { cookie, 'x-csrf-token': csrf } };
+}
+
+/** A file's test app: started (with a signed-in session per role) before its tests, closed after. */
+export interface AppFixture {
+  readonly app: TestApp;
+  session(role: Role): Session;
+  /** An API call as one of the signed-in roles, through app.inject. */
+  call(role: Role, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse>;
+}
+
+export function useTestApp(roles: Role[], opts: { config?: Partial<Config>; worker?: boolean; afterClose?: () => void } = {}): AppFixture {
+  let app: TestApp | undefined;
+  const sessions = new Map<Role, Session>();
+  beforeAll(async () => {
+    app = await startTestApp({ ...(opts.config ? { config: opts.config } : {}), ...(opts.worker !== undefined ? { worker: opts.worker } : {}) });
+    for (const r of roles) sessions.set(r, await loginAs(app, r));
+  });
+  afterAll(async () => {
+    opts.afterClose?.();
+    await app?.close();
+  });
+  const fixture: AppFixture = {
+    get app() {
+      if (!app) throw new Error('the test app starts in beforeAll');
+      return app;
+    },
+    session(role) {
+      const s = sessions.get(role);
+      if (!s) throw new Error(`no session for ${role}: list it in useTestApp`);
+      return s;
+    },
+    call(role, method, url, payload) {
+      return fixture.app.patron.http!.inject({ method, url, headers: fixture.session(role).headers, payload: payload as Record<string, unknown> });
+    },
+  };
+  return fixture;
 }

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { CLI_ACTOR } from '../../platform/audit/audit.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../../testing/harness.ts';
+import { useTestApp } from '../../testing/harness.ts';
 import { removeTmpFiles, tmpFile } from '../integrations/imports/uci.fixture.ts';
 
-let app: TestApp;
-let owner: Session;
-let support: Session;
-beforeAll(async () => {
-  app = await startTestApp();
-  owner = await loginAs(app, 'owner');
-  support = await loginAs(app, 'support');
-});
-afterAll(async () => {
-  removeTmpFiles();
-  await app?.close();
-});
-
-const call = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  app.patron.http!.inject({ method, url, headers: s.headers, payload: payload as Record<string, unknown> });
+const fixture = useTestApp(['owner', 'support'], { afterClose: removeTmpFiles });
+const owner = 'owner';
+const support = 'support';
+const call = fixture.call;
 
 /** Orders as CDNOW lines (customer yyyymmdd cds dollars), imported through the normal order import. */
 async function importOrders(name: string, rows: [number, string, number][]): Promise<void> {
   const text = rows.map(([c, d, v]) => `${c} ${d} 1 ${v.toFixed(2)}`).join('\n') + '\n';
-  const r = await app.patron.modules.integrations.imports.service.runFile(CLI_ACTOR, tmpFile(name, text), { kind: 'orders', preset: 'cdnow', dryRun: false });
+  const r = await fixture.app.patron.modules.integrations.imports.service.runFile(CLI_ACTOR, tmpFile(name, text), { kind: 'orders', preset: 'cdnow', dryRun: false });
   expect(r.issues).toEqual([]);
 }
 
@@ -70,7 +59,7 @@ describe('CLV API: bad input and degenerate stores', () => {
   });
 
   it('documents every route in OpenAPI under the Predict tag', async () => {
-    const doc = (await app.patron.http!.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    const doc = (await fixture.app.patron.http!.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
     for (const [path, method] of [['/api/predict/clv', 'get'], ['/api/predict/clv/fit', 'post'], ['/api/predict/clv/diagnostics', 'get'], ['/api/predict/clv/top', 'get'], ['/api/customers/{id}/predictions', 'get']] as const) {
       expect(doc.paths[path]?.[method]?.tags, path).toEqual(['Predict']);
     }
@@ -91,7 +80,7 @@ describe('CLV API: bad input and degenerate stores', () => {
     const fit = (await call(owner, 'POST', '/api/predict/clv/fit', { unit: 'day' })).json();
     expect(fit).toMatchObject({ status: 'insufficient-data', customers: 40, repeatCustomers: 0, scored: 0 });
     expect(fit.reason).toMatch(/bought once only/);
-    const someone = await app.patron.dbh.db.selectFrom('customers').select('id').executeTakeFirstOrThrow();
+    const someone = await fixture.app.patron.dbh.db.selectFrom('customers').select('id').executeTakeFirstOrThrow();
     const p = (await call(support, 'GET', `/api/customers/${someone.id}/predictions`)).json();
     expect(p.prediction).toBeNull();
     expect(p.reason).toMatch(/bought once only/);
@@ -108,7 +97,7 @@ describe('CLV API: bad input and degenerate stores', () => {
     rows.push([42, '20990101', 99]); // dated in the future
     await importOrders('repeat.txt', rows);
     // A fully refunded order is not a purchase.
-    await sql`update orders set refunded_total = total where external_id = ${`2-${day(2 + 22)}-1`}`.execute(app.patron.dbh.db);
+    await sql`update orders set refunded_total = total where external_id = ${`2-${day(2 + 22)}-1`}`.execute(fixture.app.patron.dbh.db);
 
     const r = await call(owner, 'POST', '/api/predict/clv/fit', { unit: 'day', horizonMonths: 6 });
     expect(r.statusCode).toBe(200);
@@ -143,13 +132,13 @@ describe('CLV API: bad input and degenerate stores', () => {
     expect(p.prediction.expectedOrders365).toBeGreaterThanOrEqual(p.prediction.expectedOrders90);
 
     // The customer with only a future-dated order has no prediction, and is told why.
-    const future = await app.patron.dbh.db.selectFrom('orders').select('customer_id').where('external_id', '=', '42-20990101-1').executeTakeFirstOrThrow();
+    const future = await fixture.app.patron.dbh.db.selectFrom('orders').select('customer_id').where('external_id', '=', '42-20990101-1').executeTakeFirstOrThrow();
     const fp = (await call(support, 'GET', `/api/customers/${future.customer_id}/predictions`)).json();
     expect(fp.prediction).toBeNull();
     expect(fp.reason).toMatch(/no purchase/);
 
     // Segments can test the predictions: churn risk and predicted value match exactly the stored predictions.
-    const db = app.patron.dbh.db;
+    const db = fixture.app.patron.dbh.db;
     const def = (conditions: unknown[]) => ({ definition: { version: 1, root: { kind: 'group', match: 'all', conditions } } });
     const high = await call(owner, 'POST', '/api/segments/preview', def([{ kind: 'field', field: 'churnRisk', op: 'in', value: ['high', 'medium'] }]));
     expect(high.statusCode, high.body).toBe(200);
@@ -162,12 +151,12 @@ describe('CLV API: bad input and degenerate stores', () => {
     expect(Number(positive.n)).toBeGreaterThan(20);
 
     // Email templates see the predictions: `{{ predictions.churn_risk }}`, `{{ predictions.clv | money }}`.
-    const ctx = await app.patron.modules.messaging.contexts.build(db, [top.items[0].id, future.customer_id!]);
+    const ctx = await fixture.app.patron.modules.messaging.contexts.build(db, [top.items[0].id, future.customer_id!]);
     expect(ctx.get(top.items[0].id)!.predictions).toMatchObject({ churn_risk: p.prediction.churnRisk, clv: p.prediction.clv, currency: 'USD' });
     expect(ctx.get(future.customer_id!)!.predictions).toBeUndefined();
 
     // Erasure removes a customer's predictions; export lists them first.
-    const clv = app.patron.modules.predict.clv.service;
+    const clv = fixture.app.patron.modules.predict.clv.service;
     expect((await clv.exportCustomer(top.items[0].id)).predictions).toHaveLength(1);
     expect(await clv.eraseCustomer(top.items[0].id)).toEqual({ predictions: 1 });
 
@@ -179,7 +168,7 @@ describe('CLV API: bad input and degenerate stores', () => {
     expect((await db.selectFrom('clv_models').select('id').execute()).map((r) => r.id).sort()).toEqual([m.id, ev.id].sort());
     expect((await clv.forCustomer(top.items[1].id)).prediction?.modelId).toBe(m.id);
 
-    const audit = await app.patron.dbh.db.selectFrom('audit_log').select('action').where('action', '=', 'predict.clv.fitted').execute();
+    const audit = await fixture.app.patron.dbh.db.selectFrom('audit_log').select('action').where('action', '=', 'predict.clv.fitted').execute();
     expect(audit.length).toBeGreaterThanOrEqual(3);
   });
 });

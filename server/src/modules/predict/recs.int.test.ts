@@ -1,26 +1,15 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../platform/audit/audit.ts';
-import { loginAs, startTestApp, type Session, type TestApp } from '../../testing/harness.ts';
+import { useTestApp } from '../../testing/harness.ts';
 import { removeTmpFiles, tmpFile } from '../integrations/imports/uci.fixture.ts';
 import { DEFAULT_PARAMS, type RecsModel } from './recs.model.ts';
 import { recsRepo } from './recs.repo.ts';
 
-let app: TestApp;
-let owner: Session;
-let support: Session;
-beforeAll(async () => {
-  app = await startTestApp();
-  owner = await loginAs(app, 'owner');
-  support = await loginAs(app, 'support');
-});
-afterAll(async () => {
-  removeTmpFiles();
-  await app?.close();
-});
-
-const call = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  app.patron.http!.inject({ method, url, headers: s.headers, payload: payload as Record<string, unknown> });
+const fixture = useTestApp(['owner', 'support'], { afterClose: removeTmpFiles });
+const owner = 'owner';
+const support = 'support';
+const call = fixture.call;
 
 const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -45,10 +34,10 @@ function shopCsv(): string {
 
 async function customerOf(ref: string): Promise<string> {
   return (await sql<{ id: string }>`select customer_id as id from orders o join customers c on c.id = o.customer_id
-    where exists (select 1 from customer_identities i where i.customer_id = c.id and i.value = ${ref}) limit 1`.execute(app.patron.dbh.db)).rows[0]!.id;
+    where exists (select 1 from customer_identities i where i.customer_id = c.id and i.value = ${ref}) limit 1`.execute(fixture.app.patron.dbh.db)).rows[0]!.id;
 }
 async function productOf(code: string): Promise<string> {
-  return (await sql<{ id: string }>`select id from products where external_id = ${code}`.execute(app.patron.dbh.db)).rows[0]!.id;
+  return (await sql<{ id: string }>`select id from products where external_id = ${code}`.execute(fixture.app.patron.dbh.db)).rows[0]!.id;
 }
 
 function allFinite(v: unknown): boolean {
@@ -90,7 +79,7 @@ describe('recommendations API: bad input and an empty store', () => {
   it('says there is no model yet rather than failing, and an empty build says why', async () => {
     const over = await call(owner, 'GET', '/api/predict/recommendations');
     expect(over.json()).toMatchObject({ latest: null, builds: [] });
-    const m = await app.patron.modules.predict.recs.service.build('manual');
+    const m = await fixture.app.patron.modules.predict.recs.service.build('manual');
     expect(m.status).toBe('empty');
     expect(m.stats.reason).toMatch(/no orders/i);
     expect(allFinite(m)).toBe(true);
@@ -102,12 +91,12 @@ describe('recommendations from a store’s orders', () => {
   let stove: string;
   let gas: string;
   beforeAll(async () => {
-    const r = await app.patron.modules.integrations.imports.service.runFile(CLI_ACTOR, tmpFile('camping.csv', shopCsv()), { kind: 'orders', preset: 'uci', dryRun: false });
+    const r = await fixture.app.patron.modules.integrations.imports.service.runFile(CLI_ACTOR, tmpFile('camping.csv', shopCsv()), { kind: 'orders', preset: 'uci', dryRun: false });
     expect(r.issues).toEqual([]);
     [tent, stove, gas] = await Promise.all([productOf('TENT'), productOf('STOVE'), productOf('GAS')]);
     const built = await call(owner, 'POST', '/api/predict/recommendations/build');
     expect(built.statusCode).toBe(202);
-    await app.patron.modules.predict.recs.service.build('manual');
+    await fixture.app.patron.modules.predict.recs.service.build('manual');
   });
 
   it('shows the build: figures, and the backtest table', async () => {
@@ -173,13 +162,13 @@ describe('recommendations from a store’s orders', () => {
     const created = await call(owner, 'POST', '/api/customers', { email: 'viewer@example.com' });
     const id = created.json().id as string;
     await sql`insert into activities (id, customer_id, type, occurred_at, source, properties)
-      values (gen_random_uuid(), ${id}::uuid, 'Product Viewed', now() - interval '1 hour', 'test', '{"product_id":"MAT","name":"MAT ITEM"}')`.execute(app.patron.dbh.db);
+      values (gen_random_uuid(), ${id}::uuid, 'Product Viewed', now() - interval '1 hour', 'test', '{"product_id":"MAT","name":"MAT ITEM"}')`.execute(fixture.app.patron.dbh.db);
     const r = await call(owner, 'GET', `/api/predict/recommendations/customer/${id}`);
     expect(r.json().items[0]).toMatchObject({ productId: tent, reason: 'similar' });
     expect(r.json().reason).toBeNull();
     // The next build learns from the view too (resolved by the store's product id).
-    const before = (await app.patron.modules.predict.recs.service.overview()).latest!.stats.interactions;
-    const after = await app.patron.modules.predict.recs.service.build('manual', { evaluate: false });
+    const before = (await fixture.app.patron.modules.predict.recs.service.overview()).latest!.stats.interactions;
+    const after = await fixture.app.patron.modules.predict.recs.service.build('manual', { evaluate: false });
     expect(after.stats.interactions).toBe(before + 1);
   });
 
@@ -212,7 +201,7 @@ describe('recommendations from a store’s orders', () => {
     const gone = '018f0000-0000-7000-8000-0000000000ff';
     const item = { product: gone, buyers: 1, orders: 1, repurchaseRate: 0.1, replenishable: false, similar: [{ product: tent, score: 0.5 }], boughtTogether: [] };
     const model = { params: DEFAULT_PARAMS, asOf: Date.now(), items: [item, { ...item, product: tent, similar: [] }], popular: new Map(), stats: {} as RecsModel['stats'] };
-    await app.patron.dbh.db.transaction().execute(async (tx) => {
+    await fixture.app.patron.dbh.db.transaction().execute(async (tx) => {
       await recsRepo.replace(tx, model, () => true);
       const ids = (await sql<{ product_id: string }>`select product_id from recs_items`.execute(tx)).rows.map((r) => r.product_id);
       expect(ids).toEqual([tent]);
@@ -227,7 +216,7 @@ describe('recommendations from a store’s orders', () => {
     const similarOf = async (id: string) => (await call(owner, 'GET', `/api/predict/recommendations/product/${id}`)).json().similar.map((x: { productId: string }) => x.productId) as string[];
     // Read once: the process now holds the mug's (empty) lists.
     expect(await similarOf(mug)).not.toContain(socks);
-    const db = app.patron.dbh.db;
+    const db = fixture.app.patron.dbh.db;
     for (let k = 0; k < 6; k++) {
       const c = await customerOf(String(13 + k));
       const order = (await sql<{ id: string }>`insert into orders (id, source, external_id, customer_id, status, currency, total, item_count, placed_at)
@@ -235,7 +224,7 @@ describe('recommendations from a store’s orders', () => {
       await sql`insert into order_lines (id, order_id, position, product_id, title, quantity, unit_price, total)
         values (gen_random_uuid(), ${order}::uuid, 1, ${mug}::uuid, 'MUG ITEM', 1, 450, 450), (gen_random_uuid(), ${order}::uuid, 2, ${socks}::uuid, 'SOCKS ITEM', 1, 450, 450)`.execute(db);
     }
-    await app.patron.modules.predict.recs.service.build('manual', { evaluate: false });
+    await fixture.app.patron.modules.predict.recs.service.build('manual', { evaluate: false });
     expect(await similarOf(mug)).toContain(socks);
   });
 

@@ -1,13 +1,13 @@
-import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Badge, Button, Checkbox, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconCalendarTime, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
 import type { ReactNode } from 'react';
+import { EditDeleteMenu } from '../../../components/EditDeleteMenu.tsx';
 import { Empty } from '../../../components/Empty.tsx';
 import { FormModal } from '../../../components/FormModal.tsx';
 import { notifyError, notifySuccess } from '../../../components/notify.tsx';
 import { QueryStates } from '../../../components/QueryStates.tsx';
-import { RowMenu } from '../../../components/RowMenu.tsx';
 import { ApiError, errorMessage } from '../../../lib/api.ts';
+import { useDraftEditor } from '../../../lib/useDraftEditor.ts';
 import { useCan } from '../../session/context.tsx';
 import { useCalendars, useDeleteCalendar, useSaveCalendar, type Calendar, type CalendarBody } from './api.ts';
 import { businessDuration } from './SlaCountdown.tsx';
@@ -43,15 +43,11 @@ export function CalendarsPanel(): ReactNode {
   const cals = useCalendars();
   const save = useSaveCalendar();
   const del = useDeleteCalendar();
-  const [edit, setEdit] = useState<{ id?: string; draft: Draft } | null>(null);
-  const [problem, setProblem] = useState<{ detail: string; errors: { pointer: string; detail: string }[] } | null>(null);
+  const { edit, draft: d, open: openDraft, close, patch, problem, setProblem } = useDraftEditor<Draft, { detail: string; errors: { pointer: string; detail: string }[] }>();
   const write = can('settings:write');
-  const open = (c?: Calendar) => {
-    setProblem(null);
-    setEdit(c ? { id: c.id, draft: { name: c.name, timeZone: c.timeZone, hours: c.hours, holidays: c.holidays, isDefault: c.isDefault } } : { draft: blank() });
-  };
+  const open = (c?: Calendar) => (c ? openDraft({ name: c.name, timeZone: c.timeZone, hours: c.hours, holidays: c.holidays, isDefault: c.isDefault }, c.id) : openDraft(blank()));
   const submit = () => edit && save.mutate({ id: edit.id, body: edit.draft }, {
-    onSuccess: () => { setEdit(null); notifySuccess('Business hours saved'); },
+    onSuccess: () => { close(); notifySuccess('Business hours saved'); },
     onError: (e) => {
       const errors = e instanceof ApiError ? (e.problem.errors ?? []) : [];
       // Field errors show on their inputs; the banner says what to do rather than repeating pointers.
@@ -60,8 +56,6 @@ export function CalendarsPanel(): ReactNode {
     },
   });
   const fieldError = (prefix: string) => problem?.errors.find((e) => e.pointer.startsWith(prefix))?.detail;
-  const d = edit?.draft;
-  const patch = (p: Partial<Draft>) => edit && setEdit({ ...edit, draft: { ...edit.draft, ...p } });
   return (
     <Stack>
       <Group justify="space-between">
@@ -83,10 +77,9 @@ export function CalendarsPanel(): ReactNode {
                     <Table.Td>{c.holidays.length ? c.holidays.map((h) => h.name || h.date).join(', ') : <Text span c="dimmed" fz="sm">None</Text>}</Table.Td>
                     <Table.Td>
                       {write && (
-                        <RowMenu label={`Actions for ${c.name}`}>
-                          <Menu.Item onClick={() => open(c)}>Edit</Menu.Item>
-                          <Menu.Item color="red" disabled={c.isDefault} onClick={() => del.mutate(c.id, { onError: (e) => notifyError(e) })}>Delete</Menu.Item>
-                        </RowMenu>
+                        <EditDeleteMenu name={c.name} onEdit={() => open(c)} deleting={del.isPending} deleteDisabled={c.isDefault} deleteHint="Make another calendar the default first"
+                          confirmTitle={`Delete the business hours ${c.name}?`} confirm="This cannot be undone. A calendar that a policy still uses cannot be deleted: change those policies first."
+                          onDelete={(done) => del.mutate(c.id, { onSuccess: () => { done(); notifySuccess('Business hours deleted'); }, onError: (e) => { done(); notifyError(e); } })} />
                       )}
                     </Table.Td>
                   </Table.Tr>
@@ -96,7 +89,7 @@ export function CalendarsPanel(): ReactNode {
           </Paper>
         )}
       </QueryStates>
-      <FormModal opened={!!edit} onClose={() => setEdit(null)} title={edit?.id ? 'Edit business hours' : 'New business hours'} onSubmit={submit} problem={problem?.detail} size="lg">
+      <FormModal opened={!!edit} onClose={close} title={edit?.id ? 'Edit business hours' : 'New business hours'} onSubmit={submit} problem={problem?.detail} size="lg">
         {d && (
           <>
             <Group grow align="flex-start">
@@ -142,7 +135,7 @@ export function CalendarsPanel(): ReactNode {
               ))}
             </Stack>
             <Checkbox label="Default calendar (tickets without a policy are measured in it)" checked={d.isDefault} onChange={(e) => patch({ isDefault: e.currentTarget.checked })} error={fieldError('/body/isDefault')} />
-            <Group justify="flex-end"><Button variant="default" onClick={() => setEdit(null)}>Cancel</Button><Button type="submit" loading={save.isPending}>Save</Button></Group>
+            <Group justify="flex-end"><Button variant="default" onClick={close}>Cancel</Button><Button type="submit" loading={save.isPending}>Save</Button></Group>
           </>
         )}
       </FormModal>

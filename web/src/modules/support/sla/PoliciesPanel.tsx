@@ -1,13 +1,13 @@
-import { ActionIcon, Badge, Button, Group, Menu, MultiSelect, NumberInput, Paper, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconClockHour4, IconPlus } from '@tabler/icons-react';
-import { useState } from 'react';
 import type { ReactNode } from 'react';
+import { EditDeleteMenu } from '../../../components/EditDeleteMenu.tsx';
 import { Empty } from '../../../components/Empty.tsx';
 import { FormModal } from '../../../components/FormModal.tsx';
 import { notifyError, notifySuccess } from '../../../components/notify.tsx';
 import { QueryStates } from '../../../components/QueryStates.tsx';
-import { RowMenu } from '../../../components/RowMenu.tsx';
 import { ApiError, errorMessage } from '../../../lib/api.ts';
+import { useDraftEditor } from '../../../lib/useDraftEditor.ts';
 import { useSegments } from '../../segments/api.ts';
 import { useCan } from '../../session/context.tsx';
 import { useCalendars, useDeletePolicy, usePolicies, useReorderPolicies, useSavePolicy, type Policy, type PolicyBody } from './api.ts';
@@ -35,16 +35,14 @@ export function PoliciesPanel(): ReactNode {
   const save = useSavePolicy();
   const del = useDeletePolicy();
   const reorder = useReorderPolicies();
-  const [edit, setEdit] = useState<{ id?: string; draft: PolicyBody } | null>(null);
-  const [problem, setProblem] = useState<{ detail: string; fields: Record<string, string> } | null>(null);
+  const { edit, draft: d, open: openDraft, close, patch, problem, setProblem } = useDraftEditor<PolicyBody, { detail: string; fields: Record<string, string> }>();
   const write = can('settings:write');
   const canSegments = can('segments:read');
-  const open = (p?: Policy) => {
-    setProblem(null);
-    setEdit(p ? { id: p.id, draft: { name: p.name, enabled: p.enabled, calendarId: p.calendarId, segmentId: p.segmentId, channels: p.channels as PolicyBody['channels'], targets: p.targets } } : { draft: blank() });
-  };
+  const open = (p?: Policy) => (p
+    ? openDraft({ name: p.name, enabled: p.enabled, calendarId: p.calendarId, segmentId: p.segmentId, channels: p.channels as PolicyBody['channels'], targets: p.targets }, p.id)
+    : openDraft(blank()));
   const submit = () => edit && save.mutate({ id: edit.id, body: edit.draft }, {
-    onSuccess: () => { setEdit(null); notifySuccess('SLA policy saved'); },
+    onSuccess: () => { close(); notifySuccess('SLA policy saved'); },
     onError: (e) => setProblem({ detail: errorMessage(e), fields: e instanceof ApiError ? e.fields : {} }),
   });
   const move = (items: Policy[], i: number, by: number) => {
@@ -53,8 +51,6 @@ export function PoliciesPanel(): ReactNode {
     ids.splice(i + by, 0, x!);
     reorder.mutate(ids, { onError: (e) => notifyError(e) });
   };
-  const d = edit?.draft;
-  const patch = (p: Partial<PolicyBody>) => edit && setEdit({ ...edit, draft: { ...edit.draft, ...p } });
   const setTarget = (k: (typeof PRIORITIES)[number], f: 'firstResponse' | 'resolution', v: number | string) =>
     d && patch({ targets: { ...d.targets, [k]: { firstResponse: d.targets[k]?.firstResponse ?? null, resolution: d.targets[k]?.resolution ?? null, [f]: typeof v === 'number' && v > 0 ? v : null } } });
   return (
@@ -82,10 +78,9 @@ export function PoliciesPanel(): ReactNode {
                     <Table.Td fz="sm">{targetsLine(p)}</Table.Td>
                     <Table.Td>
                       {write && (
-                        <RowMenu label={`Actions for ${p.name}`}>
-                          <Menu.Item onClick={() => open(p)}>Edit</Menu.Item>
-                          <Menu.Item color="red" onClick={() => del.mutate(p.id, { onError: (e) => notifyError(e) })}>Delete</Menu.Item>
-                        </RowMenu>
+                        <EditDeleteMenu name={p.name} onEdit={() => open(p)} deleting={del.isPending} confirmTitle={`Delete the policy ${p.name}?`}
+                          confirm="Tickets it set targets for keep them; new tickets are matched against the remaining policies."
+                          onDelete={(done) => del.mutate(p.id, { onSuccess: () => { done(); notifySuccess('SLA policy deleted'); }, onError: (e) => { done(); notifyError(e); } })} />
                       )}
                     </Table.Td>
                   </Table.Tr>
@@ -95,7 +90,7 @@ export function PoliciesPanel(): ReactNode {
           </Paper>
         )}
       </QueryStates>
-      <FormModal opened={!!edit} onClose={() => setEdit(null)} title={edit?.id ? 'Edit SLA policy' : 'New SLA policy'} onSubmit={submit} problem={problem?.detail} size="lg">
+      <FormModal opened={!!edit} onClose={close} title={edit?.id ? 'Edit SLA policy' : 'New SLA policy'} onSubmit={submit} problem={problem?.detail} size="lg">
         {d && (
           <>
             <Group grow align="flex-start">
@@ -126,7 +121,7 @@ export function PoliciesPanel(): ReactNode {
             </Table>
             {problem?.fields.targets && <Text c="red" fz="xs">{problem.fields.targets}</Text>}
             <Switch label="Enabled" checked={d.enabled} onChange={(e) => patch({ enabled: e.currentTarget.checked })} />
-            <Group justify="flex-end"><Button variant="default" onClick={() => setEdit(null)}>Cancel</Button><Button type="submit" loading={save.isPending}>Save</Button></Group>
+            <Group justify="flex-end"><Button variant="default" onClick={close}>Cancel</Button><Button type="submit" loading={save.isPending}>Save</Button></Group>
           </>
         )}
       </FormModal>
