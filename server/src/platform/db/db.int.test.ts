@@ -20,6 +20,19 @@ describe('prepared statements', () => {
     }
   });
 
+  it('leaves every other use of the pool’s clients alone (pg-pool’s callback form, used by the job queue)', async () => {
+    const dbh = openDb(inject('pgAdminUrl'), 1);
+    try {
+      // Kysely takes the one client first, so it is the wrapped one the pool hands out next.
+      await sql`${prepared('test.one')} select 1`.execute(dbh.db);
+      const r = await Promise.race([dbh.pool.query<{ v: number }>('select $1::int as v', [7]), new Promise<never>((_, no) => setTimeout(() => no(new Error('pool.query never answered')), 5000))]);
+      expect(r.rows[0]!.v).toBe(7);
+      expect((await dbh.pool.query({ text: 'select $1::int as v', values: [8], name: 'test.config' })).rows[0]!.v).toBe(8);
+    } finally {
+      await dbh.close();
+    }
+  });
+
   it('refuses names that could break out of the marker comment', () => {
     expect(() => prepared('a*/ drop table x; /*')).toThrow(/letters, digits/);
   });

@@ -65,10 +65,11 @@ function preparing(client: pg.PoolClient): pg.PoolClient {
   if (c[PATCHED]) return c;
   c[PATCHED] = true;
   const query = c.query.bind(c) as (...args: unknown[]) => unknown;
-  // Only the (text, values) form Kysely uses is rewritten; cursors and configs pass through.
-  (c as { query: unknown }).query = (text: unknown, values?: unknown) => {
-    const m = typeof text === 'string' ? PREPARED_MARK.exec(text) : null;
-    return m ? query({ name: m[1], text, values }) : query(text, values);
+  // Only the (text, values) form Kysely uses is rewritten; every other call (callbacks, configs,
+  // cursors, other users of the same pool such as the job queue) passes through untouched.
+  (c as { query: unknown }).query = (...args: unknown[]) => {
+    const m = args.length === 2 && typeof args[0] === 'string' ? PREPARED_MARK.exec(args[0]) : null;
+    return m ? query({ name: m[1], text: args[0], values: args[1] }) : query(...args);
   };
   return c;
 }
