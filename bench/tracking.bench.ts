@@ -74,18 +74,19 @@ class Traffic {
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
-/** Load where each connection is one sender (a browser, an SDK instance) with visitors of its own, sending in order. */
+/**
+ * Load from `connections` senders (a browser, an SDK instance), each with visitors of its own,
+ * taking turns. (Not autocannon's per-connection context: with one request in the list it is reset
+ * before every request, which made every visitor of every batch a new one.)
+ */
 async function cannon(url: string, o: { duration: number; connections: number; auth: string; path: string; body: (t: Traffic) => string; traffic: (connection: number) => Traffic }) {
-  let connection = 0;
+  const senders = Array.from({ length: o.connections }, (_, i) => o.traffic(i));
+  let turn = 0;
   const r = await autocannon({
     url, duration: o.duration, connections: o.connections, pipelining: 1,
     requests: [{
       method: 'POST', path: o.path, headers: { 'content-type': 'application/json', authorization: o.auth },
-      setupRequest: (req, context) => {
-        const c = context as { traffic?: Traffic };
-        c.traffic ??= o.traffic(connection++);
-        return { ...req, body: o.body(c.traffic) };
-      },
+      setupRequest: (req) => ({ ...req, body: o.body(senders[turn++ % senders.length]!) }),
     }],
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], bad: r.non2xx + r.errors + r.timeouts, total: r.requests.total };
@@ -196,7 +197,7 @@ export const bench: Bench = {
           `batch ingest ${fmt(apiEps)} events/s — target ≥ 20,000: ${apiEps >= 20_000 ? 'MET' : 'MISSED'}`,
           `ratio batch API / fastest raw insert = ${fmt(apiEps / raw, 3)}`,
           `every acknowledged event stored: ${stored >= acked ? 'yes' : 'NO'} (${fmt(acked)} acknowledged with 200, ${fmt(stored)} stored; the difference is requests cut off when the load stopped)`,
-          `traffic: each connection one sender with its own visitors; ${shape.visitorsPerBatch} visitors per batch (${shape.newShare * 100}% new), ${shape.identifyPerBatch} identify per batch, rest page/Product Viewed; durable commits (synchronous_commit on); machine load average at start ${os.loadavg()[0]!.toFixed(2)}`,
+          `traffic: ${batchConnections} senders with visitors of their own, taking turns; ${shape.visitorsPerBatch} visitors per batch (${shape.newShare * 100}% new), ${shape.identifyPerBatch} identify per batch, rest page/Product Viewed; durable commits (synchronous_commit on); machine load average at start ${os.loadavg()[0]!.toFixed(2)}`,
           `single /v1/track: ${fmt(track.rps)} req/s, p99 ${track.p99} ms`,
         ],
       };
