@@ -74,6 +74,9 @@ describe.skipIf(!hasBrowser)('SLA, CSAT and support reports in a real browser', 
     await page.getByRole('menuitem', { name: 'Delete' }).click();
     const ask = page.getByRole('dialog').filter({ hasText: 'Delete the policy Live chat?' });
     await visible(ask);
+    // Let the dialog finish fading in before the picture.
+    await page.waitForTimeout(300);
+    await shot(page, 'support-sla-policy-delete', false);
     await ask.getByRole('button', { name: 'Delete' }).click();
     await visible(page.getByText('SLA policy deleted'));
     await expect.poll(() => page.getByTestId('sla-policy-row').filter({ hasText: 'Live chat' }).count()).toBe(0);
