@@ -128,6 +128,8 @@ describe('live chat', () => {
     await setOnline('online');
     const events: { topic: string; event: LiveEvent }[] = [];
     const off = app.patron.modules.support.tickets.live.subscribe('ticket:*', (topic, event) => events.push({ topic, event }));
+    const inbox: LiveEvent[] = [];
+    const offInbox = app.patron.modules.support.tickets.live.subscribe('chat:inbox', (_topic, event) => inbox.push(event));
     const { v, welcome } = await connect({ anonymousId: 'anon-123' });
     expect(welcome).toMatchObject({ type: 'welcome', online: true, chatId: null, verified: false });
     expect(String(welcome.token)).toMatch(/^v1\./);
@@ -153,6 +155,8 @@ describe('live chat', () => {
     v.send({ type: 'message', clientId: 'm2', text: 'My order is #1001' });
     await v.wait((f) => f.type === 'ack' && f.clientId === 'm2');
     await expect.poll(() => events.some((e) => e.topic === `ticket:${summary.ticketId}` && e.event.type === 'message.created' && e.event.preview === 'My order is #1001')).toBe(true);
+    // Agents' chat lists (latest message, order) follow every message, not only new chats and handovers.
+    await expect.poll(() => inbox.filter((e) => e.type === 'chat.message' && e.chatId === chatId).length).toBeGreaterThanOrEqual(1);
 
     v.send({ type: 'typing', state: true });
     await expect.poll(() => events.some((e) => e.event.type === 'presence' && e.event.state === 'typing' && e.event.visitor === true)).toBe(true);
@@ -185,6 +189,7 @@ describe('live chat', () => {
     const list = await app.patron.http!.inject({ url: '/api/support/chats', headers: agent.headers });
     expect((list.json() as { items: { id: string }[] }).items.map((c) => c.id)).toContain(chatId);
     off();
+    offInbox();
     v.close();
   });
 

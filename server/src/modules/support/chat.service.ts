@@ -188,7 +188,11 @@ export class ChatService {
     // in between leaves it unmirrored; the next message or reconnect of the chat mirrors it (mirror()).
     const { row, created } = await this.db.transaction().execute(async (tx) => {
       const r = await chatRepo.insertMessage(tx, { id: newId(), conversation_id: conv.id, client_id: clientId, author_type: 'visitor', author_name: s.visitor.name, body: text, sources: '[]', created_at: new Date() });
-      if (r.created) await this.publish(conv.id, { type: 'message', message: toChatMessage(r.row) }, tx);
+      if (r.created) {
+        await this.publish(conv.id, { type: 'message', message: toChatMessage(r.row) }, tx);
+        // Agents' chat lists show each chat's latest message and order by it: they follow too.
+        await this.live.publish('chat:inbox', { type: 'chat.message', chatId: conv.id }, tx);
+      }
       return r;
     });
     if (created) await this.mirror(s.visitor, conv.id);
@@ -350,6 +354,7 @@ export class ChatService {
     if (!created) return;
     await chatRepo.updateConversation(tx, c.id, { last_message_at: row.created_at });
     await this.publish(c.id, { type: 'message', message: toChatMessage(row) }, tx);
+    await this.live.publish('chat:inbox', { type: 'chat.message', chatId: c.id }, tx);
   }
 
   // ---- internals ----

@@ -47,7 +47,9 @@ describe('agents\' live socket', () => {
     await expect.poll(() => a.frames.some((f) => f.event.type === 'hello') && b.frames.some((f) => f.event.type === 'hello')).toBe(true);
     a.send({ type: 'subscribe', topics: ['inbox', `ticket:${ticket.id}`, 'user:someone-else', 'nonsense'] });
     b.send({ type: 'subscribe', topics: [`ticket:${ticket.id}`] });
-    await new Promise((r) => setTimeout(r, 100));
+    // Each subscribe is acknowledged with the topics now heard (the pages read their lists again then).
+    await expect.poll(() => a.frames.find((f) => f.topic === 'subscribed')?.event.topics).toEqual(['inbox', `ticket:${ticket.id}`]);
+    await expect.poll(() => b.frames.some((f) => f.topic === 'subscribed')).toBe(true);
     b.send({ type: 'presence', ticketId: ticket.id, state: 'typing' });
     await expect.poll(() => a.frames.find((f) => f.event.type === 'presence')?.event, { timeout: 3000 }).toMatchObject({ userId: bob.userId, state: 'typing', name: 'support' });
     await app.patron.modules.support.tickets.service.addMessage(SYSTEM_ACTOR, ticket.id, { direction: 'inbound', authorType: 'customer', bodyText: 'are you there?' });

@@ -67,7 +67,9 @@ export function liveRoutes(app: ZodApp, live: LiveHub, publicUrl?: string): void
         if (msg.type === 'ping') return send('pong', { type: 'pong' });
         if (msg.type === 'subscribe') {
           for (const t of msg.topics) if (TOPIC.test(t)) follow(t.toLowerCase());
-          return;
+          // From here on the socket hears these topics: a client reads its lists again now, so nothing
+          // that happened before (or while it reconnected) is missed.
+          return send('subscribed', { type: 'subscribed', topics: msg.topics.filter((t) => subs.has(t.toLowerCase())) });
         }
         if (msg.type === 'unsubscribe') {
           for (const t of msg.topics) {

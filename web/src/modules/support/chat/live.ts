@@ -47,6 +47,12 @@ export function useChatLive(chatId: string | undefined): { connected: boolean; v
           return;
         }
         const { topic, event: e } = msg;
+        if (topic === 'subscribed') {
+          // Whatever happened before the socket heard the topics (opening another chat reconnects) was missed: read again.
+          void qc.invalidateQueries({ queryKey: chatKeys.lists });
+          if (chatId) void qc.invalidateQueries({ queryKey: chatKeys.chat(chatId) });
+          return;
+        }
         if (topic === 'chat:inbox') void qc.invalidateQueries({ queryKey: chatKeys.lists });
         if (!chatId || topic !== `chat:${chatId}`) return;
         if (e.type === 'message' || e.type === 'mode') {
