@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import net from 'node:net';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
 /** One benchmark: a name, what it measures, and a run that returns table rows. */
@@ -56,38 +55,115 @@ export async function load(url: string, opts: { duration: number; connections: n
   };
 }
 
+/** One keep-alive HTTP/1.1 connection that sends a request and reads the status and a content-length body. */
+class RawConnection {
+  private readonly socket: net.Socket;
+  private buf: Buffer = Buffer.alloc(0);
+  private done: ((status: number) => void) | null = null;
+  usable = true;
+
+  constructor(target: URL) {
+    this.socket = net.connect({ host: target.hostname, port: Number(target.port || 80), noDelay: true });
+    this.socket.on('data', (d: Buffer) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      this.parse();
+    });
+    const fail = () => {
+      this.usable = false;
+      const cb = this.done;
+      this.done = null;
+      cb?.(0);
+    };
+    this.socket.on('error', fail);
+    this.socket.on('close', fail);
+  }
+
+  send(bytes: Buffer, done: (status: number) => void): void {
+    if (!this.usable) return done(0);
+    this.done = done;
+    this.socket.write(bytes);
+  }
+
+  private parse(): void {
+    const end = this.buf.indexOf('\r\n\r\n');
+    if (end < 0 || !this.done) return;
+    const head = this.buf.subarray(0, end).toString('latin1');
+    const status = Number(head.slice(9, 12));
+    const m = /\r\ncontent-length: *(\d+)/i.exec(head);
+    // Every answer measured here has a length (JSON): anything else is counted as a failure.
+    if (!m) {
+      this.usable = false;
+      this.socket.destroy();
+      return;
+    }
+    const total = end + 4 + Number(m[1]);
+    if (this.buf.length < total) return;
+    this.buf = this.buf.subarray(total);
+    const cb = this.done;
+    this.done = null;
+    cb(status);
+  }
+
+  close(): void {
+    this.usable = false;
+    this.socket.destroy();
+  }
+}
+
+export interface PacedResult { sent: number; ok: number; failed: number; p50Ms: number; p99Ms: number; maxMs: number; achievedRate: number; lagP99Ms: number }
+type PacedRequest = { method: 'GET' | 'POST'; path: string; body?: string };
+
 /**
  * Open-loop load at a fixed rate: a request is started every 1/rate seconds whether or not the
  * earlier ones have been answered (as independent users do), and each latency is counted from when
  * the request was due, not when it was sent, so a stalled server is not hidden (no coordinated
  * omission). Closed-loop tools such as autocannon measure a saturated server's queue instead.
  */
-export async function paced(url: string, opts: { rate: number; duration: number; headers?: Record<string, string>; request: () => { method: 'GET' | 'POST'; path: string; body?: string } }): Promise<{ sent: number; ok: number; failed: number; p50Ms: number; p99Ms: number; maxMs: number; achievedRate: number; lagP99Ms: number }> {
-  // The generator's own pauses count as latency here: collect what earlier phases left (a model
-  // built in this process, say) before the clock starts.
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+export async function paced(url: string, opts: { rate: number; duration: number; headers?: Record<string, string>; request: () => PacedRequest }): Promise<PacedResult> {
+  // The requests are made here and sent from a worker thread: its own heap and event loop, so this
+  // process's garbage (a model built here, say) pauses neither the sending nor the reading of answers.
+  const requests = Array.from({ length: Math.ceil(opts.rate * opts.duration) + 1 }, () => opts.request());
+  const worker = new Worker(new URL('./paced-worker.ts', import.meta.url), { workerData: { url, rate: opts.rate, duration: opts.duration, headers: opts.headers ?? {}, requests } });
+  return new Promise<PacedResult>((resolve, reject) => {
+    worker.once('message', (r: PacedResult) => resolve(r));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code ? reject(new Error(`paced worker exited with ${code}`)) : undefined));
+  });
+}
+
+/** The open-loop sender itself (run by bench/paced-worker.ts): `requests` in order, one every 1/rate s. */
+export async function sendPaced(url: string, opts: { rate: number; duration: number; headers: Record<string, string>; requests: PacedRequest[] }): Promise<PacedResult> {
+  // A lean HTTP/1.1 client over raw keep-alive sockets (one request at a time on each): node's http
+  // client costs the generator more CPU than the requests cost the server, and on a shared machine
+  // that CPU is taken from the server and shows in the latencies.
+  const target = new URL(url);
+  const idle: RawConnection[] = [];
+  const all: RawConnection[] = [];
+  const waiting: (() => void)[] = [];
   const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
-  const one = (due: number) =>
+  const headerText = Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const one = (due: number, i: number) =>
     new Promise<void>((resolve) => {
-      const r = opts.request();
-      const req = http.request(new URL(r.path, url), { method: r.method, agent, headers: { ...opts.headers, ...(r.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(r.body) } : {}) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
+      const run = () => {
+        const conn = idle.pop() ?? (all.length < 64 ? new RawConnection(target) : undefined);
+        if (!conn) return void waiting.push(run);
+        if (!all.includes(conn)) all.push(conn);
+        const r = opts.requests[i % opts.requests.length]!;
+        const body = r.body ? Buffer.from(r.body) : null;
+        const head = `${r.method} ${r.path} HTTP/1.1\r\nhost: ${target.host}\r\n${headerText}${body ? `content-length: ${body.length}\r\n` : ''}\r\n`;
+        conn.send(body ? Buffer.concat([Buffer.from(head), body]) : Buffer.from(head), (status) => {
           latencies.push(performance.now() - due);
-          if (res.statusCode && res.statusCode < 300) ok++;
+          if (status >= 200 && status < 300) ok++;
           else failed++;
+          if (conn.usable) idle.push(conn);
+          else all.splice(all.indexOf(conn), 1);
+          waiting.shift()?.();
           resolve();
         });
-      });
-      req.on('error', () => {
-        failed++;
-        resolve();
-      });
-      req.end(r.body);
+      };
+      run();
     });
   const interval = 1000 / opts.rate;
   const start = performance.now();
@@ -102,12 +178,12 @@ export async function paced(url: string, opts: { rate: number; duration: number;
     const wait = next - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     lags.push(performance.now() - next);
-    inFlight.push(one(next));
+    inFlight.push(one(next, sent));
     sent++;
     next += interval;
   }
   await Promise.all(inFlight);
-  agent.destroy();
+  for (const c of all) c.close();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
   lags.sort((a, b) => a - b);

@@ -73,6 +73,9 @@ export interface BuildOptions {
   skipMigrate?: boolean;
 }
 
+/** How long a serving process waits at start for the recommendation lists to load. */
+const WARM_MAX_MS = 20_000;
+
 /** Wires config → db → modules → http → jobs with plain factories. */
 export async function buildPatron(config: Config, log: Logger, opts: BuildOptions): Promise<Patron> {
   let target: DatabaseTarget;
@@ -183,6 +186,8 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   self.patron = patron;
   if (opts.worker) {
     await jobs.start(config.worker.concurrency);
+    // A failed check must not keep the worker from starting: the nightly fit restores predictions anyway.
+    await predict.clv.recover().catch((e: unknown) => log.warn({ err: e }, 'CLV: could not check for predictions lost in a crash'));
     segments.watcher.start();
     await messaging.start();
   } else {
@@ -190,5 +195,16 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   }
   await support.start({ http: opts.http, worker: opts.worker });
   health.start();
+  // A serving process reads the recommendation lists into memory before it takes requests (they are
+  // then served without a database read; ~1 s at 20,000 products). Never for longer than WARM_MAX_MS:
+  // past that it serves, and requests read lists as they need them until the load finishes.
+  if (opts.http) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      predict.recs.service.warm().catch((e: unknown) => log.warn({ err: e }, 'recommendations: warm-up failed')),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, WARM_MAX_MS); }),
+    ]);
+    clearTimeout(timer);
+  }
   return patron;
 }

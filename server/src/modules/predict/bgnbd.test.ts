@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BgnbdData, bgnbdLogLik, conditionalExpected, expectedIfAlive, fitBgnbd, frequencyPmf, pAlive, unconditionalExpected, type RfGroups } from './bgnbd.ts';
-import { hessian, invertSpd } from './optimize.ts';
+import { BgnbdData, bgnbdLogLik, bgnbdLogLikGrad, conditionalExpected, expectedIfAlive, fitBgnbd, frequencyPmf, pAlive, unconditionalExpected, type RfGroups } from './bgnbd.ts';
+import { hessian, hessianFromGradient, invertSpd, standardErrors } from './optimize.ts';
 import { lnGamma } from './special.ts';
 
 /** The papers' CDNOW calibration summary (x, t_x, T in weeks, calibration to 1997-09-30), grouped by triple. */
@@ -43,6 +43,8 @@ describe('special functions', () => {
     const H = hessian((u) => u[0]! ** 2 + 3 * u[0]! * u[1]! + 5 * u[1]! ** 2, [0.3, -0.2]);
     expect(H[0]![1]).toBeCloseTo(3, 5);
     expect(H[1]![1]).toBeCloseTo(10, 5);
+    const G = hessianFromGradient((u) => [2 * u[0]! + 3 * u[1]!, 3 * u[0]! + 10 * u[1]!], [0.3, -0.2]);
+    expect(G).toEqual([[expect.closeTo(2, 8), expect.closeTo(3, 8)], [expect.closeTo(3, 8), expect.closeTo(10, 8)]]);
   });
 });
 
@@ -51,6 +53,20 @@ describe('BG/NBD on the CDNOW sample', () => {
   const data = new BgnbdData(groups);
 
   it('has the papers’ 2,357 customers', () => expect(data.customers).toBe(2357));
+
+  it('gets the same standard errors from the analytic gradient as from function values', () => {
+    const toP = (u: number[]) => ({ r: Math.exp(u[0]!), alpha: Math.exp(u[1]!), a: Math.exp(u[2]!), b: Math.exp(u[3]!) });
+    const negLL = (u: number[]) => -bgnbdLogLik(toP(u), data);
+    const grad = (u: number[]) => {
+      const p = toP(u);
+      const g = bgnbdLogLikGrad(p, data).grad;
+      return [-g[0] * p.r, -g[1] * p.alpha, -g[2] * p.a, -g[3] * p.b];
+    };
+    const u = [PAPER.r, PAPER.alpha, PAPER.a, PAPER.b].map(Math.log);
+    const fromValues = standardErrors(negLL, u)!;
+    const fromGradient = standardErrors(negLL, u, grad)!;
+    fromValues.forEach((v, i) => expect(fromGradient[i]! / v).toBeCloseTo(1, 3));
+  });
 
   it('evaluates the published log-likelihood at the published parameters', () => {
     expect(bgnbdLogLik(PAPER, data)).toBeCloseTo(-9582.4, 0);
@@ -149,5 +165,28 @@ describe('BG/NBD gradient', () => {
       const num = (bgnbdLogLik({ ...p, [k]: p[k] + h }, d) - bgnbdLogLik({ ...p, [k]: p[k] - h }, d)) / (2 * h);
       expect(grad[i]).toBeCloseTo(num, 4);
     });
+  });
+});
+
+describe('BG/NBD fit on a big store', () => {
+  it('races the starts on a sample, then finishes on all the data to the same optimum', () => {
+    // The CDNOW triples 50 times over, each copy's T moved by a hair: over 40,000 distinct groups (the sampled path)
+    // whose maximum is the paper's (the likelihood is 50 copies of the same one).
+    const base = cdnowGroups();
+    const big = { x: [] as number[], tx: [] as number[], T: [] as number[], n: [] as number[] };
+    for (let j = 0; j < 50; j++) {
+      for (let i = 0; i < base.x.length; i++) {
+        big.x.push(base.x[i]!); big.tx.push(base.tx[i]!); big.T.push(base.T[i]! + j * 1e-6); big.n.push(base.n[i]!);
+      }
+    }
+    expect(big.x.length).toBeGreaterThan(40_000);
+    const fit = fitBgnbd(big);
+    expect(fit.converged).toBe(true);
+    expect(fit.params.r).toBeCloseTo(0.243, 3);
+    expect(fit.params.alpha).toBeCloseTo(4.414, 3);
+    expect(fit.params.a).toBeCloseTo(0.793, 3);
+    expect(fit.params.b).toBeCloseTo(2.426, 3);
+    expect(fit.logLik / 50).toBeCloseTo(-9582.4, 1);
+    expect(fit.se).not.toBeNull();
   });
 });

@@ -140,8 +140,17 @@ export function bgnbdLogLikGrad(p: BgnbdParams, d: BgnbdData): { ll: number; gra
     if (br !== -Infinity) {
       itx = d.txIdx[i]!;
       const a4 = br - rx * lnAtx[itx]!;
-      term = logAddExp(a3, a4);
-      w = Math.exp(a4 - term);
+      // term = log(e^a3 + e^a4) and w = e^(a4 − term), sharing one exp.
+      const dd = a4 - a3;
+      if (dd > 0) {
+        const e = Math.exp(-dd);
+        term = a4 + Math.log1p(e);
+        w = 1 / (1 + e);
+      } else {
+        const e = Math.exp(dd);
+        term = a3 + Math.log1p(e);
+        w = e / (1 + e);
+      }
     }
     ll += n * (perX[k]! + term);
     gr += n * (dR[k]! - (1 - w) * lnAT[iT]! - (w ? w * lnAtx[itx]! : 0));

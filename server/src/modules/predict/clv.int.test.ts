@@ -171,4 +171,32 @@ describe('CLV API: bad input and degenerate stores', () => {
     const audit = await fixture.app.patron.dbh.db.selectFrom('audit_log').select('action').where('action', '=', 'predict.clv.fitted').execute();
     expect(audit.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('refits at a worker’s start when a database crash emptied the (unlogged) predictions', async () => {
+    const db = fixture.app.patron.dbh.db;
+    const module = fixture.app.patron.modules.predict.clv;
+    const { clvRepo } = await import('./clv.repo.ts');
+    const persistence = await sql<{ p: string }>`select relpersistence as p from pg_class where oid = 'customer_predictions'::regclass`.execute(db);
+    expect(persistence.rows[0]!.p).toBe('u');
+    const before = Number((await sql<{ n: string }>`select count(*) as n from customer_predictions`.execute(db)).rows[0]!.n);
+    expect(before).toBeGreaterThan(0);
+    const job = sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'predict.clv-fit' and key = 'clv-recovery'`;
+    // Nothing lost: nothing to do.
+    expect(await clvRepo.lostInCrash(db)).toBe(false);
+    await module.recover();
+    expect((await job.execute(db)).rows[0]!.n).toBe(0);
+    // Crash recovery resets an unlogged table to empty; the next worker start queues a refit, once.
+    await sql`truncate customer_predictions`.execute(db);
+    expect(await clvRepo.lostInCrash(db)).toBe(true);
+    const someone = (await db.selectFrom('orders').select('customer_id').where('customer_id', 'is not', null).limit(1).executeTakeFirstOrThrow()).customer_id!;
+    const meanwhile = (await call(support, 'GET', `/api/customers/${someone}/predictions`)).json();
+    expect(meanwhile).toMatchObject({ prediction: null, reason: expect.stringMatching(/being recomputed/) });
+    await module.recover();
+    await module.recover();
+    expect((await job.execute(db)).rows[0]!.n).toBe(1);
+    const m = await module.service.runJob('recovery');
+    expect(m).toMatchObject({ status: 'fitted', trigger: 'recovery' });
+    expect(m.scored).toBeGreaterThanOrEqual(before);
+    expect(await clvRepo.lostInCrash(db)).toBe(false);
+  });
 });

@@ -107,6 +107,9 @@ export const clvRepo = {
     // batches while a (parallel) sort streams them in order to both aggregates — measured 2.4× faster at 4.8M orders.
     await sql`set local enable_hashagg = off`.execute(tx);
     await sql`drop table if exists clv_summary`.execute(tx);
+    // Values are summed as float8: exact for integers below 2⁵³ (ninety trillion dollars in cents, per customer), and
+    // its partial sums pass between parallel workers as plain numbers, where bigint's sum (numeric) is serialised per
+    // (customer, day) group — measured 30% of the summary at 4.8M orders.
     // The first day's value without a window or arrays: (days since 1900) · 2⁴⁰ + value packs both into one
     // bigint whose minimum is the first day's, its low 40 bits the value (a day's value is capped at 2⁴⁰ − 1
     // minor units, eleven billion dollars).
@@ -117,9 +120,9 @@ export const clvRepo = {
         (max(day) filter (where day <= ${s.until}::date) - min(day))::int as tx,
         (${s.until}::date - min(day))::int as t,
         (count(*) filter (where day > ${s.until}::date))::int as x_star,
-        (coalesce(sum(value) filter (where day <= ${s.until}::date), 0) - (min(((day - date '1900-01-01')::bigint << 40) | least(value, 1099511627775)) & 1099511627775))::bigint as repeat_sum
+        (coalesce(sum(value) filter (where day <= ${s.until}::date), 0)::bigint - (min(((day - date '1900-01-01')::bigint << 40) | least(value::bigint, 1099511627775)) & 1099511627775))::bigint as repeat_sum
       from (
-        select o.customer_id, (o.placed_at at time zone ${s.timeZone})::date as day, sum(o.total - o.refunded_total)::bigint as value
+        select o.customer_id, (o.placed_at at time zone ${s.timeZone})::date as day, sum((o.total - o.refunded_total)::float8) as value
         from orders o
         where ${purchase(s)}
         group by 1, 2
@@ -179,6 +182,11 @@ export const clvRepo = {
     return r.rows.filter((row) => row.n > 0).map((row) => ({ day: row.d, n: row.n }));
   },
 
+  /** No parallel workers for the rest of the transaction. */
+  async serialQueries(tx: Tx): Promise<void> {
+    await sql`set local max_parallel_workers_per_gather = 0`.execute(tx);
+  },
+
   /** Orders the models left out, by reason, so the page can say so. */
   async excluded(db: Executor, currency: string): Promise<{ future: number; otherCurrency: number; refunded: number; free: number }> {
     const r = await sql<{ future: number; other: number; refunded: number; free: number }>`
@@ -193,7 +201,9 @@ export const clvRepo = {
 
   /** The latest order day (store time zone) that is not in the future; null without orders. */
   async lastOrderDay(db: Executor, timeZone: string): Promise<string | null> {
-    const r = await sql<{ d: string | null }>`select to_char(max(placed_at at time zone ${timeZone}), 'YYYY-MM-DD') as d from orders where placed_at <= now() and customer_id is not null`.execute(db);
+    // max(placed_at) first, then its day: the latest order comes off the placed_at index (a max over the
+    // converted expression would read every order).
+    const r = await sql<{ d: string | null }>`select to_char(max(placed_at) at time zone ${timeZone}, 'YYYY-MM-DD') as d from orders where placed_at <= now() and customer_id is not null`.execute(db);
     return r.rows[0]?.d ?? null;
   },
 
@@ -222,7 +232,9 @@ export const clvRepo = {
         insert into clv_pairs select * from unnest(${sl(P.x)}::int[], ${sl(P.t)}::int[], ${sl(P.e30)}::float8[], ${sl(P.e90)}::float8[], ${sl(P.e365)}::float8[], ${sl(P.disc)}::float8[])`.execute(tx);
     }
     await sql`analyze clv_pairs`.execute(tx);
-    await sql`create table customer_predictions_next (like customer_predictions including defaults including constraints)`.execute(tx);
+    // Unlogged: every row is recomputed by the next fit, so writing a million of them to the WAL as well (a second
+    // copy, ~200 MB per fit) buys nothing. A crash empties an unlogged table; `lostInCrash` notices and the worker refits.
+    await sql`create unlogged table customer_predictions_next (like customer_predictions including defaults including constraints)`.execute(tx);
     const { r, alpha, a, b } = w.bg;
     const u = w.unitDays;
     const f = (v: number) => sql`${v}::float8`;
@@ -237,6 +249,8 @@ export const clvRepo = {
     const k = sql`greatest(-700, least(700, ln(${f(a)}) - ln(${f(b)} + s.x - 1) + (${f(r)} + s.x) * (ln(${f(alpha)} + s.t / ${f(u)}) - ln(${f(alpha)} + s.tx / ${f(u)}))))`;
     // Days until an order is more likely than not: (α+T)·((1 − ½/P(alive))^(−1/(r+x)) − 1) units, if under ten years.
     const grow = sql`(-ln(1 - 0.5 / q.pa) / (${f(r)} + q.x))`;
+    // The (x, T) pairs are a few thousand rows: hashing them beats sorting a million customers for a merge join.
+    await sql`set local enable_mergejoin = off`.execute(tx);
     const res = await sql`
       insert into customer_predictions_next (customer_id, model_id, p_alive, churn_risk, expected_orders_30, expected_orders_90, expected_orders_365,
         expected_aov, clv, next_order_on, repeat_orders, computed_at)
@@ -250,7 +264,10 @@ export const clvRepo = {
         select s.customer_id, s.x, s.t, p.e30, p.e90, p.e365, p.disc, ${aov} as aov,
           case when s.x = 0 then 1::float8 else 1 / (1 + exp(${k})) end as pa
         from clv_summary s join clv_pairs p on p.x = s.x and p.t = s.t
+        -- offset 0 keeps the subquery a subquery: pulled up, its P(alive) would be computed again at each of its nine uses.
+        offset 0
       ) q`.execute(tx);
+    await sql`set local enable_mergejoin = on`.execute(tx);
     await sql`alter table customer_predictions_next add constraint customer_predictions_next_pkey primary key (customer_id)`.execute(tx);
     await sql`create index customer_predictions_next_clv_idx on customer_predictions_next (clv desc nulls last, customer_id)`.execute(tx);
     await sql`analyze customer_predictions_next`.execute(tx);
@@ -304,6 +321,18 @@ export const clvRepo = {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { rows: page, nextCursor: more && last ? encodeCursor({ clv: String(last.clv), id: last.customer_id }) : null };
+  },
+
+  /**
+   * True when the latest scoring fit scored customers but their predictions are gone: the table is unlogged and
+   * Postgres empties such tables when it recovers from a crash.
+   */
+  async lostInCrash(db: Executor): Promise<boolean> {
+    const r = await sql<{ lost: boolean }>`
+      select coalesce((select m.status = 'fitted' and m.scored > 0 from clv_models m where m.purpose = 'scoring' order by m.created_at desc, m.id desc limit 1), false)
+        and not exists (select 1 from customer_predictions)
+        and (select c.relpersistence = 'u' from pg_class c where c.oid = 'customer_predictions'::regclass) as lost`.execute(db);
+    return r.rows[0]?.lost === true;
   },
 
   async clear(tx: Executor): Promise<void> {

@@ -18,7 +18,7 @@ const KEEP_MODELS = 50;
 export const MIN_CUSTOMERS = 30;
 export const MIN_REPEAT_CUSTOMERS = 10;
 
-export type FitTrigger = 'nightly' | 'manual' | 'cli' | 'demo';
+export type FitTrigger = 'nightly' | 'manual' | 'cli' | 'demo' | 'recovery';
 
 interface StoredDiagnostics {
   histogram: ClvDiagnostics['histogram'];
@@ -72,7 +72,17 @@ export class ClvService {
         const scope = { until, holdoutEnd, timeZone, currency, everything: !lastDay || holdoutEnd >= lastDay };
         const counts = await clvRepo.summarise(tx, scope);
         const summaryMs = Math.round(performance.now() - t0);
-        const excluded = await clvRepo.excluded(tx, currency);
+        const insufficient = insufficiency(counts, until);
+        // The left-out orders are counted for the page's warnings, on a connection of their own and one core (no
+        // parallel workers), while this one groups the customers and Node fits the purchase model.
+        const excludedP = this.db.transaction().execute(async (side) => {
+          await clvRepo.serialQueries(side);
+          return clvRepo.excluded(side, currency);
+        });
+        excludedP.catch(() => undefined);
+        const groups = insufficient ? null : await clvRepo.groups(tx);
+        const bg = groups ? fitBgnbd({ x: groups.x, tx: groups.tx.map((v) => v / u), T: groups.T.map((v) => v / u), n: groups.n }) : null;
+        const excluded = await excludedP;
         const warnings: string[] = [];
         if (excluded.future) warnings.push(`${plural(excluded.future, 'order')} dated in the future ${excluded.future === 1 ? 'was' : 'were'} left out.`);
         if (excluded.otherCurrency) warnings.push(`${plural(excluded.otherCurrency, 'order')} in currencies other than ${currency} ${excluded.otherCurrency === 1 ? 'was' : 'were'} left out.`);
@@ -85,12 +95,10 @@ export class ClvService {
           customers: counts.customers, repeat_customers: counts.repeatCustomers, transactions: counts.transactions,
           bgnbd: null, gamma_gamma: null, diagnostics: {}, warnings, scored: 0, duration_ms: 0, created_at: new Date(), created_by: actor?.label ?? null,
         };
-        row.reason = insufficiency(counts, until);
+        row.reason = insufficient;
         let scored: { pairs: ReturnType<typeof scorePairs>; bg: { r: number; alpha: number; a: number; b: number } } | null = null;
         let spend: { p: number; q: number; gamma: number; scale: number } | null = null;
-        if (!row.reason) {
-          const groups = await clvRepo.groups(tx);
-          const bg = fitBgnbd({ x: groups.x, tx: groups.tx.map((v) => v / u), T: groups.T.map((v) => v / u), n: groups.n });
+        if (!row.reason && groups && bg) {
           const finite = Number.isFinite(bg.logLik) && Object.values(bg.params).every(Number.isFinite);
           if (!finite) {
             row.reason = 'The purchase model could not be fitted to these orders (the likelihood has no finite maximum). This happens with very irregular data; it usually resolves as more customers order again.';
@@ -185,6 +193,7 @@ export class ClvService {
     if (!(await this.db.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst())) throw notFound(`No customer with id ${id}.`);
     if (!model) return { prediction: null, reason: 'No predictions yet: the models have not been fitted. They fit nightly, or from Predictions → Refit now.' };
     if (model.status !== 'fitted') return { prediction: null, reason: `No predictions: ${model.reason}` };
+    if (await clvRepo.lostInCrash(this.db)) return { prediction: null, reason: 'No predictions at the moment: the database restarted after a crash and they are being recomputed (a refit was queued when the worker started).' };
     return { prediction: null, reason: `No prediction for this customer: they had no purchase in ${model.currency} (with a value above zero) up to ${model.calibration_end}, when the models were last fitted.` };
   }
 

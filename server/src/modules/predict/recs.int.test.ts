@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLI_ACTOR } from '../../platform/audit/audit.ts';
 import { useTestApp } from '../../testing/harness.ts';
 import { removeTmpFiles, tmpFile } from '../integrations/imports/uci.fixture.ts';
@@ -120,6 +120,23 @@ describe('recommendations from a store’s orders', () => {
     const titles = [...body.similar, ...body.boughtTogether].map((x: { title: string }) => x.title);
     expect(titles).not.toContain('POSTAGE');
     expect(allFinite(body)).toBe(true);
+  });
+
+  it('once a process holds a build’s lists, it answers without reading them from the database', async () => {
+    const service = fixture.app.patron.modules.predict.recs.service;
+    await service.warm();
+    // Empty the per-request cache (earlier tests filled it): only the preloaded lists can answer now.
+    (service as unknown as { itemCache: { clear(): void } }).itemCache.clear();
+    const reads = vi.spyOn(recsRepo, 'items');
+    try {
+      const r = await call(owner, 'GET', `/api/predict/recommendations/product/${tent}`);
+      expect(r.json().similar.map((x: { productId: string }) => x.productId)).toContain(stove);
+      const cart = await call(owner, 'POST', '/api/predict/recommendations/cart', { productIds: [tent] });
+      expect(cart.json().items.map((x: { productId: string }) => x.productId)).toContain(stove);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('a customer: what goes with what they bought, gas again, not the tent they have', async () => {

@@ -177,6 +177,17 @@ export const recsRepo = {
   },
 
   /** The lists of the given products (arrays as json: JSON.parse is far quicker than pg's array parser). */
+  /** How many products have lists. */
+  async itemCount(db: Executor): Promise<number> {
+    return (await sql<{ n: number }>`select count(*)::int as n from recs_items`.execute(db)).rows[0]!.n;
+  },
+
+  /** Every product's lists, a page at a time in product id order (keyset after `after`). */
+  async itemsPage(db: Executor, after: string | null, limit: number): Promise<RecsItemsTable[]> {
+    return (await sql<RecsItemsTable>`
+      select ${ITEM_COLUMNS} from recs_items ${after ? sql`where product_id > ${after}::uuid` : sql``} order by product_id limit ${limit}`.execute(db)).rows;
+  },
+
   async items(db: Executor, ids: string[]): Promise<RecsItemsTable[]> {
     if (!ids.length) return [];
     return (await sql<RecsItemsTable>`select ${ITEM_COLUMNS} from recs_items where product_id = any(${ids}::uuid[])`.execute(db)).rows;

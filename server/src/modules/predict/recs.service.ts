@@ -4,6 +4,7 @@ import type { Db, Executor } from '../../platform/db/db.ts';
 import { HttpError, notFound } from '../../platform/http/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { LruCache } from '../../platform/lru.ts';
+import { CompactLists } from './recs.lists.ts';
 import type { Jobs } from '../../platform/jobs/jobs.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import { evaluateRecs } from './recs.eval.ts';
@@ -21,6 +22,14 @@ const HOLDOUT_DAYS = 30;
 const EMAIL_HISTORY = { lines: 60, events: 20 };
 /** Products whose lists a process keeps in memory (a list is a few KB; the lists change only when a build lands). */
 const ITEM_CACHE_SIZE = 20_000;
+/**
+ * A build with lists for up to this many products is held whole in every serving process (compact:
+ * ~60 neighbours and rules per product in typed arrays, about 15 MB at 20,000 products); a bigger one
+ * is read per request through the LRU cache above.
+ */
+const PRELOAD_MAX_PRODUCTS = 250_000;
+/** A failed preload is tried again after this long (the per-request path serves meanwhile). */
+const PRELOAD_RETRY_MS = 60_000;
 
 /** Which products: everything ranked together, only ones they have not bought, or only ones to buy again. */
 export type RecsKind = 'all' | 'new' | 'again';
@@ -288,17 +297,77 @@ export class RecsService {
   private readonly itemCache = new LruCache<ItemInfo | null>(ITEM_CACHE_SIZE);
   private readonly popularCache = new LruCache<Neighbour[]>(1_000);
   private cachedModel: string | undefined;
+  /** The whole build's lists, once loaded (see `preload`). */
+  private lists: CompactLists | null = null;
+  private preloading: { modelId: string; failedAt?: number; done?: Promise<void> } | undefined;
 
   private cacheFor(modelId: string): void {
-    if (this.cachedModel === modelId) return;
-    this.itemCache.clear();
-    this.popularCache.clear();
-    this.cachedModel = modelId;
+    if (this.cachedModel !== modelId) {
+      this.itemCache.clear();
+      this.popularCache.clear();
+      this.lists = null;
+      this.cachedModel = modelId;
+    }
+    const p = this.preloading;
+    if (!p || p.modelId !== modelId || (p.failedAt !== undefined && Date.now() - p.failedAt > PRELOAD_RETRY_MS)) this.preload(modelId);
+  }
+
+  /**
+   * Reads every list of the build into this process, in the background, in one snapshot (a build
+   * landing meanwhile cannot mix in): requests after that read no lists from the database and leave
+   * the garbage collector nothing long-lived to copy. Until then they read through the LRU cache.
+   */
+  private preload(modelId: string): void {
+    const state: NonNullable<typeof this.preloading> = { modelId };
+    this.preloading = state;
+    state.done = this.db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
+      if ((await recsRepo.latestModel(tx))?.id !== modelId) return null;
+      if ((await recsRepo.itemCount(tx)) > PRELOAD_MAX_PRODUCTS) return null;
+      const lists = new CompactLists(modelId);
+      const PAGE_ROWS = 2_000;
+      for (let after: string | null = null; ;) {
+        const rows = await recsRepo.itemsPage(tx, after, PAGE_ROWS);
+        for (const r of rows) {
+          lists.add({
+            productId: r.product_id, repurchaseRate: r.repurchase_rate, replenishable: r.replenishable, similarIds: r.similar_ids, similarScores: r.similar_scores,
+            fbtIds: r.fbt_ids, fbtSupport: r.fbt_support, fbtConfidence: r.fbt_confidence, fbtLift: r.fbt_lift,
+          });
+        }
+        if (rows.length < PAGE_ROWS) break;
+        after = rows[rows.length - 1]!.product_id;
+      }
+      return lists;
+    }).then((lists) => {
+      if (lists && this.cachedModel === modelId) {
+        this.lists = lists;
+        this.itemCache.clear();
+      }
+    }, (e: unknown) => {
+      state.failedAt = Date.now();
+      this.log.warn({ err: e, modelId }, 'recommendations: could not load the lists into memory; reading them per request');
+    });
+  }
+
+  /** Loads the latest build's lists now (a serving process's start), so its first requests need not wait for them. */
+  async warm(): Promise<void> {
+    const model = await this.latest();
+    if (!model) return;
+    this.cacheFor(model.id);
+    await this.preloading?.done;
   }
 
   private async cachedItems(db: Executor, modelId: string, ids: Iterable<string>): Promise<Map<string, ItemInfo>> {
     this.cacheFor(modelId);
     const out = new Map<string, ItemInfo>();
+    const lists = this.lists;
+    if (lists && lists.modelId === modelId) {
+      for (const id of ids) {
+        if (out.has(id)) continue;
+        const info = lists.get(id);
+        if (info) out.set(id, info);
+      }
+      return out;
+    }
     const missing: string[] = [];
     for (const id of new Set(ids)) {
       const hit = this.itemCache.get(id);
