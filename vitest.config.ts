@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/src/**/*.test.ts', 'e2e/**/*.test.ts', 'sdk/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['server/src/**/*.test.ts', 'web/src/**/*.test.ts', 'e2e/**/*.test.ts', 'sdk/**/*.test.ts', 'bench/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

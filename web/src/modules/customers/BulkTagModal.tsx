@@ -3,11 +3,11 @@ import { Alert, Anchor, Button, Group, MultiSelect, Progress, Stack, TagsInput, 
 import { IconTags } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { notifyError, notifySuccess } from '../../components/notify.tsx';
 import { plural } from '../../lib/format.ts';
 import { formatInt } from '../../lib/money.ts';
-import { customerKeys, useBulkJobs, useBulkTag, useTags } from './api.ts';
+import { customerKeys, useBulkJobs, useBulkTag, useTags, watchedJobs } from './api.ts';
 import type { BulkJob, Customer } from './api.ts';
 import type { ApiFilters } from './filters.ts';
 import { useCan } from '../session/context.tsx';
@@ -128,13 +128,12 @@ export function BulkJobsProgress() {
   const qc = useQueryClient();
   const can = useCan();
   const active = (jobs.data ?? []).filter((j) => j.status === 'queued' || j.status === 'running');
-  const seen = useRef(new Set<string>());
 
   useEffect(() => {
     for (const j of jobs.data ?? []) {
-      if (j.status === 'queued' || j.status === 'running') seen.current.add(j.id);
-      else if (seen.current.has(j.id)) {
-        seen.current.delete(j.id);
+      if (j.status === 'queued' || j.status === 'running') watchedJobs.add(j.id);
+      else if (watchedJobs.has(j.id)) {
+        watchedJobs.delete(j.id);
         if (j.status === 'done') notifySuccess(`${formatInt(j.changed)} of ${formatInt(j.processed)} matching customers changed.`, 'Bulk tagging finished');
         else notifyError(new Error(j.error ?? 'The job failed.'), 'Bulk tagging failed');
         void qc.invalidateQueries({ queryKey: customerKeys.all, predicate: (q) => q.queryKey[1] !== 'bulk-jobs' });

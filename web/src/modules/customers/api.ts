@@ -117,11 +117,20 @@ export function useUpdateCustomer(id: string) {
 /** The selected customers (ids), or everyone matching a filter (a background job beyond 1,000). */
 export type BulkTagBody = ({ ids: string[] } | { filter: Omit<ApiFilters, 'sort'> }) & { add: string[]; remove: string[] };
 
+/**
+ * Bulk jobs this tab waits on: those it saw queued or running, and those it started itself. A quick worker may
+ * finish a job before the list is polled again; its end must still be told.
+ */
+export const watchedJobs = new Set<string>();
+
 export function useBulkTag() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: BulkTagBody) => api.post<{ updated: number; job: BulkJob | null }>('/api/customers/bulk-tag', body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: customerKeys.all }),
+    onSuccess: (r) => {
+      if (r.job && r.job.status !== 'done') watchedJobs.add(r.job.id); // before the jobs list is read again
+      return qc.invalidateQueries({ queryKey: customerKeys.all });
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { reread } from '../../../lib/reread.ts';
 import { chatKeys } from './api.ts';
 
 interface ChatEvent {
@@ -49,15 +50,15 @@ export function useChatLive(chatId: string | undefined): { connected: boolean; v
         const { topic, event: e } = msg;
         if (topic === 'subscribed') {
           // Whatever happened before the socket heard the topics (opening another chat reconnects) was missed: read again.
-          void qc.invalidateQueries({ queryKey: chatKeys.lists });
-          if (chatId) void qc.invalidateQueries({ queryKey: chatKeys.chat(chatId) });
+          void reread(qc, chatKeys.lists);
+          if (chatId) void reread(qc, chatKeys.chat(chatId));
           return;
         }
-        if (topic === 'chat:inbox') void qc.invalidateQueries({ queryKey: chatKeys.lists });
+        if (topic === 'chat:inbox') void reread(qc, chatKeys.lists);
         if (!chatId || topic !== `chat:${chatId}`) return;
         if (e.type === 'message' || e.type === 'mode') {
-          void qc.invalidateQueries({ queryKey: chatKeys.chat(chatId) });
-          void qc.invalidateQueries({ queryKey: chatKeys.lists });
+          void reread(qc, chatKeys.chat(chatId));
+          void reread(qc, chatKeys.lists);
           if (e.type === 'message') setVisitorTyping(false);
         }
         if (e.type === 'typing' && e.who === 'visitor') {

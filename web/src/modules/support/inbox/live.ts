@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { supportKeys } from './api.ts';
+import { reread } from '../../../lib/reread.ts';
 
 export interface LiveEvent {
   type: string;
@@ -124,9 +125,9 @@ export function useInboxLive(): boolean {
       if (topic === 'inbox' || e.type === 'notification') {
         if (t) clearTimeout(t);
         t = setTimeout(() => {
-          void qc.invalidateQueries({ queryKey: supportKeys.lists });
-          void qc.invalidateQueries({ queryKey: supportKeys.views });
-          if (e.type === 'notification') void qc.invalidateQueries({ queryKey: supportKeys.notifications });
+          void reread(qc, supportKeys.lists);
+          void reread(qc, supportKeys.views);
+          if (e.type === 'notification') void reread(qc, supportKeys.notifications);
         }, 400);
       }
     });
@@ -181,7 +182,7 @@ export function useTicketPresence(ticketId: string | undefined, me: string): { o
         publish();
       }
       if (e.type === 'message.created' || e.type === 'ticket.updated' || e.type === 'message.delivery' || e.type === 'ticket.merged') {
-        void qc.invalidateQueries({ queryKey: supportKeys.ticket(ticketId) });
+        void reread(qc, supportKeys.ticket(ticketId));
       }
     });
     const beat = setInterval(() => { announce(); publish(); }, HEARTBEAT);
