@@ -103,8 +103,10 @@ describe('last-touch attribution windows', () => {
     await app.patron.modules.messaging.engagement.admin.updateSettings(SYSTEM_ACTOR, { costPerEmailMinor: 2 });
     // The dashboard counts orders in the store currency only; these orders are in pounds.
     await putSetting(db(), 'store', { currency: 'GBP' });
+    // The orders were placed now; the messages were sent hours to days ago (yesterday, shortly after midnight).
     const today = new Date().toISOString().slice(0, 10);
-    const rows = await app.patron.modules.messaging.engagement.roi.roi(today, today);
+    const weekAgo = new Date(Date.now() - 7 * DAY).toISOString().slice(0, 10);
+    const rows = await app.patron.modules.messaging.engagement.roi.roi(weekAgo, today);
     const a = rows.find((r) => r.id === campaignA)!;
     const b = rows.find((r) => r.id === campaignB)!;
     expect(a).toMatchObject({ kind: 'campaign', revenue: 7300 + 5000, orders: 2, deleted: true });
