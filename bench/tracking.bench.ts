@@ -93,7 +93,7 @@ export async function cannon(url: string, o: { duration: number; connections: nu
 }
 
 /** The fastest plain insert of the same kind of rows into the same tables, one transaction per batch, `connections` at once. */
-async function rawInsert(dbUrl: string, o: { duration: number; connections: number; traffic: (worker: number) => Traffic; mode: 'unnest' | 'values' }): Promise<number> {
+export async function rawInsert(dbUrl: string, o: { duration: number; connections: number; traffic: (worker: number) => Traffic; mode: 'unnest' | 'values' }): Promise<number> {
   const pool = new pg.Pool({ connectionString: dbUrl, max: o.connections });
   pool.on('error', () => undefined);
   const until = Date.now() + o.duration * 1000;

@@ -90,19 +90,24 @@ export class CustomerBulkService {
   async touchLastSeen(tx: Tx, seen: Map<string, Date>, stepMs = 0): Promise<Set<string>> {
     if (!seen.size) return new Set();
     const ids = [...seen.keys()];
+    // Both reads of customers go by primary key alone (`id = any(ids)`), merged_into checked after: with
+    // `merged_into is null` in the scan, the planner would take a partial index of live profiles (all of
+    // them) whenever its statistics were stale or missing, as on a young, fast-growing table, and read
+    // every profile for each batch (7 ms at 13k profiles, growing with the store; 0.3 ms now).
     const r = await sql<{ id: string }>`${prepared('customers.touch-last-seen')}
       with v as (
         select * from unnest(${ids}::uuid[], ${ids.map((id) => seen.get(id)!.toISOString())}::timestamptz[]) as t(id, at)
-      ), live as (
-        select c.id from customers c join v on v.id = c.id where c.merged_into is null order by c.id for key share of c
+      ), locked as (
+        select c.id, c.merged_into from customers c where c.id = any(${ids}::uuid[]) order by c.id for key share of c
       ), behind as (
         select c.id from customers c join v on v.id = c.id
-        where c.merged_into is null and (c.last_seen_at is null or c.last_seen_at < v.at - ${stepMs} * interval '1 millisecond')
+        where c.id = any(${ids}::uuid[]) and (c.last_seen_at is null or c.last_seen_at < v.at - ${stepMs} * interval '1 millisecond')
         order by c.id for no key update of c skip locked
       ), touched as (
-        update customers c set last_seen_at = v.at from v where c.id = v.id and c.id in (select id from behind) and (c.last_seen_at is null or c.last_seen_at < v.at)
+        update customers c set last_seen_at = v.at from v
+        where c.id = v.id and c.id in (select id from behind) and c.merged_into is null and (c.last_seen_at is null or c.last_seen_at < v.at)
       )
-      select id from live`.execute(tx);
+      select id from locked where merged_into is null`.execute(tx);
     return new Set(r.rows.map((x) => x.id));
   }
 }
