@@ -6,6 +6,18 @@ import type { NormalisedIdentity } from './identity.ts';
 /** The key `resolve` serialises on (pg_advisory_xact_lock), and the key of the maps below. */
 export const claimKey = (c: { kind: string; source: string; value: string }) => `${c.kind}:${c.source}:${c.value}`;
 
+/**
+ * Takes the transaction-scoped advisory locks that serialise work on these identities, in key order
+ * (so two transactions never wait on each other crosswise), in one statement. Re-taking a lock the
+ * transaction holds is free.
+ */
+export async function lockIdentities(tx: Tx, claims: { kind: string; source: string; value: string }[]): Promise<void> {
+  const keys = [...new Set(claims.map(claimKey))].sort();
+  if (!keys.length) return;
+  // offset 0 keeps the ordered subquery from being flattened, so locks are taken in key order.
+  await sql`${prepared('customers.lock-claims')}select pg_advisory_xact_lock(hashtextextended(k, 0)) from (select k from unnest(${keys}::text[]) with ordinality as t(k, n) order by n offset 0) s`.execute(tx);
+}
+
 /** A new profile to create with all of these identities (none of which exists yet). */
 export interface NewProfile {
   claims: NormalisedIdentity[];
@@ -29,10 +41,7 @@ export class CustomerBulkService {
    * with overlapping identities from deadlocking on each other.
    */
   async lockClaims(tx: Tx, claims: NormalisedIdentity[]): Promise<void> {
-    const keys = [...new Set(claims.map(claimKey))].sort();
-    if (!keys.length) return;
-    // offset 0 keeps the ordered subquery from being flattened, so locks are taken in key order.
-    await sql`${prepared('customers.lock-claims')}select pg_advisory_xact_lock(hashtextextended(k, 0)) from (select k from unnest(${keys}::text[]) with ordinality as t(k, n) order by n offset 0) s`.execute(tx);
+    await lockIdentities(tx, claims);
   }
 
   /** The live (not merged-away) profile owning each identity found: claimKey → customer id. */

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Activities } from '../../platform/activities/activities.ts';
 import { audit, type Actor } from '../../platform/audit/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/db.ts';
@@ -8,6 +7,7 @@ import { getStoreSettings } from '../../platform/settings.ts';
 import type { Customer, CustomerDetail, ProfileFields } from './customers.schemas.ts';
 import { consentRepo } from './consent.repo.ts';
 import { customersRepo, type CustomerRow, type IdentityRow } from './customers.repo.ts';
+import { lockIdentities } from './customers.bulk.ts';
 import { claimJoins, KIND_STRENGTH, normaliseClaims, normaliseEmail, normalisePhone, type IdentityClaim, type NormalisedIdentity } from './identity.ts';
 
 /** Another module's data follows a merge: it moves rows from `mergedId` to `survivorId` and says how many. */
@@ -81,8 +81,7 @@ export class CustomersService {
     ]);
     if (!claims.length) throw new HttpError(400, 'validation-error', 'Your request is not valid', 'No usable identity: send a valid email, phone, user id, anonymous id or external id.');
     // Serialise resolution of the same identities (two webhooks for a new customer at once).
-    const keys = claims.map((c) => `${c.kind}:${c.source}:${c.value}`).sort();
-    for (const k of keys) await sql`select pg_advisory_xact_lock(hashtextextended(${k}, 0))`.execute(tx);
+    await lockIdentities(tx, claims);
 
     const existing = await customersRepo.findIdentities(tx, claims);
     const joining = existing.filter((e) => {
