@@ -101,6 +101,28 @@ export const customersRepo = {
 
   insert: (db: Executor, row: Insertable<CustomersTable>) => db.insertInto('customers').values(row).returningAll().executeTakeFirstOrThrow(),
 
+  insertMany: async (db: Executor, rows: Insertable<CustomersTable>[]) => {
+    if (rows.length) await db.insertInto('customers').values(rows).execute();
+  },
+
+  /**
+   * Applies a patch of profile columns to each customer, in one statement (identify calls of a
+   * tracking batch). Only these columns; attributes and addresses come as JSON text, as for `update`.
+   */
+  patchMany: async (db: Executor, patches: { id: string; patch: Record<string, unknown> }[]) => {
+    if (!patches.length) return;
+    await sql`update customers c set
+        ${sql.join(['first_name', 'last_name', 'email', 'phone', 'locale', 'time_zone', 'country'].map((c) => sql`${sql.raw(c)} = case when x.p ? ${c} then x.p->>${c} else ${sql.ref(`c.${c}`)} end`))},
+        birthday = case when x.p ? 'birthday' then (x.p->>'birthday')::date else c.birthday end,
+        tags = case when x.p ? 'tags' then array(select jsonb_array_elements_text(x.p->'tags')) else c.tags end,
+        attributes = case when x.p ? 'attributes' then (x.p->>'attributes')::jsonb else c.attributes end,
+        addresses = case when x.p ? 'addresses' then (x.p->>'addresses')::jsonb else c.addresses end,
+        anonymous = case when x.p ? 'anonymous' then (x.p->>'anonymous')::boolean else c.anonymous end,
+        updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(patches.map((x) => ({ id: x.id, p: x.patch })))}::jsonb) as x(id uuid, p jsonb)
+      where c.id = x.id`.execute(db);
+  },
+
   update: (db: Executor, id: string, patch: Partial<Insertable<CustomersTable>>) =>
     db.updateTable('customers').set({ ...patch, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
 

@@ -7,7 +7,7 @@ import { getStoreSettings } from '../../platform/settings.ts';
 import type { Customer, CustomerDetail, ProfileFields } from './customers.schemas.ts';
 import { consentRepo } from './consent.repo.ts';
 import { customersRepo, type CustomerRow, type IdentityRow } from './customers.repo.ts';
-import { lockIdentities } from './customers.bulk.ts';
+import { claimKey, lockIdentities } from './customers.bulk.ts';
 import { claimJoins, KIND_STRENGTH, normaliseClaims, normaliseEmail, normalisePhone, type IdentityClaim, type NormalisedIdentity } from './identity.ts';
 
 /** Another module's data follows a merge: it moves rows from `mergedId` to `survivorId` and says how many. */
@@ -74,30 +74,24 @@ export class CustomersService {
    * (docs/identity-resolution.md), attaches new identities and applies profile fields. Runs in `tx`.
    */
   async resolve(tx: Tx, input: ResolveInput): Promise<ResolveResult> {
-    const claims = normaliseClaims([
-      ...input.identities,
-      ...(input.profile?.email ? [{ kind: 'email' as const, value: input.profile.email, verified: input.identities.some((i) => i.verified) }] : []),
-      ...(input.profile?.phone ? [{ kind: 'phone' as const, value: input.profile.phone, verified: input.identities.some((i) => i.verified) }] : []),
-    ]);
-    if (!claims.length) throw new HttpError(400, 'validation-error', 'Your request is not valid', 'No usable identity: send a valid email, phone, user id, anonymous id or external id.');
+    const claims = claimsOf(input);
     // Serialise resolution of the same identities (two webhooks for a new customer at once).
     await lockIdentities(tx, claims);
 
     const existing = await customersRepo.findIdentities(tx, claims);
-    const joining = existing.filter((e) => {
-      const claim = claims.find((c) => c.kind === e.kind && c.source === e.source && c.value === e.value);
-      return claim ? claimJoins(claim) || (e.kind !== 'email' && e.kind !== 'phone') : false;
-    });
+    const joining = joiningIdentities(claims, existing);
     const ids = [...new Set(joining.map((e) => e.customer_id))];
     let customerId: string;
     let created = false;
     const merged: string[] = [];
     if (ids.length === 0) {
       const now = input.occurredAt ?? new Date();
+      // Written once with its profile fields (the same rules as for an existing profile, against a blank one).
+      const blank = blankProfile(claims);
+      const { patch } = profilePatch(blank, input.profile ?? {}, claims);
       const row = await customersRepo.insert(tx, {
-        id: newId(), first_name: null, last_name: null, email: null, phone: null, birthday: null, locale: null, time_zone: null, country: null,
-        tags: [], attributes: JSON.stringify({}), addresses: JSON.stringify([]), source: input.source,
-        anonymous: claims.every((c) => c.kind === 'anonymous'), merged_into: null, first_order_at: null, last_order_at: null, last_seen_at: null,
+        id: newId(), ...blank, attributes: JSON.stringify({}), addresses: JSON.stringify([]), ...patch, source: input.source,
+        merged_into: null, first_order_at: null, last_order_at: null, last_seen_at: null,
         created_at: now < new Date() ? now : new Date(),
       });
       customerId = row.id;
@@ -119,13 +113,85 @@ export class CustomersService {
     const upgrade = existing.filter((e) => e.customer_id === customerId && !e.verified && claims.some((c) => c.verified && c.kind === e.kind && c.value === e.value));
     await customersRepo.markVerified(tx, upgrade.map((e) => e.id));
 
-    const changed = await this.applyProfile(tx, customerId, input.profile ?? {}, claims);
+    const changed = created ? [] : await this.applyProfile(tx, customerId, input.profile ?? {}, claims);
     if (input.emit !== false) {
       const at = input.occurredAt;
       if (created) await this.activities.append(tx, [{ customerId, type: 'Customer Created', source: input.source, occurredAt: at, properties: { identities: claims.map((c) => ({ kind: c.kind, source: c.source })) } }]);
       else if (changed.length) await this.activities.append(tx, [{ customerId, type: 'Profile Updated', source: input.source, occurredAt: at, properties: { changed } }]);
     }
     return { customerId, created, merged };
+  }
+
+  /**
+   * resolve() for many inputs at once (emit false): the tracking path, where one batch holds the
+   * identify calls of many people. The same rules, in about six statements for all of them instead of
+   * five per input. An input whose identities point to several profiles (a merge), or that shares an
+   * identity or a profile with another input, goes through resolve() on its own afterwards.
+   */
+  async resolveMany(tx: Tx, inputs: ResolveInput[]): Promise<ResolveResult[]> {
+    const claims = inputs.map(claimsOf);
+    const all = claims.flat();
+    await lockIdentities(tx, all);
+    const existing = await customersRepo.findIdentities(tx, [...new Map(all.map((c) => [claimKey(c), c])).values()]);
+    const found = new Map<string, IdentityRow[]>();
+    for (const e of existing) found.set(claimKey(e), [...(found.get(claimKey(e)) ?? []), e]);
+
+    const owners = new Map<string, number>();
+    for (const cs of claims) for (const k of new Set(cs.map(claimKey))) owners.set(k, (owners.get(k) ?? 0) + 1);
+    interface Plan { i: number; claims: NormalisedIdentity[]; existing: IdentityRow[]; customerId?: string }
+    const plans: Plan[] = [];
+    const alone: number[] = [];
+    claims.forEach((cs, i) => {
+      const mine = cs.flatMap((c) => found.get(claimKey(c)) ?? []);
+      const ids = [...new Set(joiningIdentities(cs, mine).map((e) => e.customer_id))];
+      if (ids.length > 1 || cs.some((c) => owners.get(claimKey(c))! > 1)) alone.push(i);
+      else plans.push({ i, claims: cs, existing: mine, customerId: ids[0] });
+    });
+    // Two inputs joining one profile would each patch it: in order, one at a time.
+    const perProfile = new Map<string, number>();
+    for (const p of plans) if (p.customerId) perProfile.set(p.customerId, (perProfile.get(p.customerId) ?? 0) + 1);
+    const batch = plans.filter((p) => !p.customerId || perProfile.get(p.customerId) === 1);
+    for (const p of plans) if (!batch.includes(p)) alone.push(p.i);
+
+    const out: ResolveResult[] = new Array<ResolveResult>(inputs.length);
+    const creates = batch.filter((p) => !p.customerId);
+    if (creates.length) {
+      const rows = creates.map((p) => {
+        const input = inputs[p.i]!;
+        const blank = blankProfile(p.claims);
+        const now = input.occurredAt ?? new Date();
+        const { patch } = profilePatch(blank, input.profile ?? {}, p.claims);
+        p.customerId = newId();
+        out[p.i] = { customerId: p.customerId, created: true, merged: [] };
+        return {
+          id: p.customerId, ...blank, attributes: JSON.stringify({}), addresses: JSON.stringify([]), ...patch, source: input.source,
+          merged_into: null, first_order_at: null, last_order_at: null, last_seen_at: null, created_at: now < new Date() ? now : new Date(),
+        };
+      });
+      await customersRepo.insertMany(tx, rows);
+    }
+    const have = (p: Plan) => new Set(p.existing.map((e) => claimKey(e)));
+    await customersRepo.insertIdentities(tx, batch.flatMap((p) => {
+      const h = have(p);
+      return p.claims.filter((c) => !h.has(claimKey(c))).map((c) => ({ id: newId(), customer_id: p.customerId!, kind: c.kind, source: c.source, value: c.value, verified: c.verified }));
+    }));
+    await customersRepo.markVerified(tx, batch.flatMap((p) => p.existing.filter((e) => e.customer_id === p.customerId && !e.verified && p.claims.some((c) => c.verified && c.kind === e.kind && c.value === e.value)).map((e) => e.id)));
+
+    const updates = batch.filter((p) => !out[p.i]);
+    if (updates.length) {
+      const rows = new Map((await customersRepo.byIdForUpdate(tx, updates.map((p) => p.customerId!))).map((r) => [r.id, r]));
+      const patches: { id: string; patch: Record<string, unknown> }[] = [];
+      for (const p of updates) {
+        const row = rows.get(p.customerId!);
+        if (!row) throw notFound(`No customer ${p.customerId!}`);
+        const { patch } = profilePatch(row, inputs[p.i]!.profile ?? {}, p.claims);
+        if (Object.keys(patch).length) patches.push({ id: row.id, patch });
+        out[p.i] = { customerId: row.id, created: false, merged: [] };
+      }
+      await customersRepo.patchMany(tx, patches);
+    }
+    for (const i of alone) out[i] = await this.resolve(tx, { ...inputs[i]!, emit: false });
+    return out;
   }
 
   private async pickSurvivor(tx: Tx, ids: string[], matches: IdentityRow[]): Promise<string> {
@@ -139,38 +205,7 @@ export class CustomersService {
   private async applyProfile(tx: Tx, customerId: string, p: ProfileFields, claims: NormalisedIdentity[]): Promise<string[]> {
     const [row] = await customersRepo.byIdForUpdate(tx, [customerId]);
     if (!row) throw notFound(`No customer ${customerId}`);
-    const patch: Record<string, unknown> = {};
-    const changed: string[] = [];
-    for (const [field, column] of Object.entries(PROFILE_COLUMNS) as [ScalarField, (typeof PROFILE_COLUMNS)[ScalarField]][]) {
-      let v = p[field];
-      if (field === 'email' && v) v = normaliseEmail(v) ?? null;
-      if (field === 'phone' && v) v = normalisePhone(v) ?? v;
-      if (v !== undefined && v !== null && v !== '' && v !== row[column]) {
-        patch[column] = v;
-        changed.push(field);
-      }
-    }
-    const email = claims.find((c) => c.kind === 'email');
-    if (!row.email && !patch.email && email) { patch.email = email.value; changed.push('email'); }
-    const phone = claims.find((c) => c.kind === 'phone');
-    if (!row.phone && !patch.phone && phone) { patch.phone = phone.value; changed.push('phone'); }
-    if (p.tags?.length) {
-      const tags = [...new Set([...row.tags, ...p.tags])];
-      if (tags.length !== row.tags.length) { patch.tags = tags; changed.push('tags'); }
-    }
-    if (p.attributes && Object.keys(p.attributes).length) {
-      const before = (row.attributes ?? {}) as Record<string, unknown>;
-      const after = { ...before, ...p.attributes };
-      if (JSON.stringify(after) !== JSON.stringify(before)) { patch.attributes = JSON.stringify(after); changed.push('attributes'); }
-    }
-    if (p.addresses?.length) {
-      const before = (row.addresses ?? []) as unknown[];
-      const seen = new Set(before.map((a) => JSON.stringify(a)));
-      const add = p.addresses.filter((a) => !seen.has(JSON.stringify(a)));
-      if (add.length) { patch.addresses = JSON.stringify([...before, ...add]); changed.push('addresses'); }
-    }
-    const known = claims.some((c) => c.kind !== 'anonymous');
-    if (row.anonymous && known) patch.anonymous = false;
+    const { patch, changed } = profilePatch(row, p, claims);
     if (Object.keys(patch).length) await customersRepo.update(tx, customerId, patch);
     return changed;
   }
@@ -257,4 +292,75 @@ export class CustomersService {
     }
     return cur;
   }
+}
+
+/** The profile columns `profilePatch` reads. */
+type ProfileRow = Pick<CustomerRow, (typeof PROFILE_COLUMNS)[ScalarField] | 'tags' | 'attributes' | 'addresses' | 'anonymous'>;
+
+/**
+ * What applying profile fields to a profile changes: non-empty values that differ, the primary
+ * email/phone from the identities when the profile has none, tags added, attributes merged,
+ * new addresses appended, and no longer anonymous once a known identity is attached.
+ */
+function profilePatch(row: ProfileRow, p: ProfileFields, claims: NormalisedIdentity[]): { patch: Record<string, unknown>; changed: string[] } {
+  const patch: Record<string, unknown> = {};
+  const changed: string[] = [];
+  for (const [field, column] of Object.entries(PROFILE_COLUMNS) as [ScalarField, (typeof PROFILE_COLUMNS)[ScalarField]][]) {
+    let v = p[field];
+    if (field === 'email' && v) v = normaliseEmail(v) ?? null;
+    if (field === 'phone' && v) v = normalisePhone(v) ?? v;
+    if (v !== undefined && v !== null && v !== '' && v !== row[column]) {
+      patch[column] = v;
+      changed.push(field);
+    }
+  }
+  const email = claims.find((c) => c.kind === 'email');
+  if (!row.email && !patch.email && email) { patch.email = email.value; changed.push('email'); }
+  const phone = claims.find((c) => c.kind === 'phone');
+  if (!row.phone && !patch.phone && phone) { patch.phone = phone.value; changed.push('phone'); }
+  if (p.tags?.length) {
+    const tags = [...new Set([...row.tags, ...p.tags])];
+    if (tags.length !== row.tags.length) { patch.tags = tags; changed.push('tags'); }
+  }
+  if (p.attributes && Object.keys(p.attributes).length) {
+    const before = (row.attributes ?? {}) as Record<string, unknown>;
+    const after = { ...before, ...p.attributes };
+    if (JSON.stringify(after) !== JSON.stringify(before)) { patch.attributes = JSON.stringify(after); changed.push('attributes'); }
+  }
+  if (p.addresses?.length) {
+    const before = (row.addresses ?? []) as unknown[];
+    const seen = new Set(before.map((a) => JSON.stringify(a)));
+    const add = p.addresses.filter((a) => !seen.has(JSON.stringify(a)));
+    if (add.length) { patch.addresses = JSON.stringify([...before, ...add]); changed.push('addresses'); }
+  }
+  const known = claims.some((c) => c.kind !== 'anonymous');
+  if (row.anonymous && known) patch.anonymous = false;
+  return { patch, changed };
+}
+
+/** A new profile before any field is applied. */
+function blankProfile(claims: NormalisedIdentity[]): ProfileRow {
+  return {
+    first_name: null, last_name: null, email: null, phone: null, birthday: null, locale: null, time_zone: null, country: null,
+    tags: [], attributes: {}, addresses: [], anonymous: claims.every((c) => c.kind === 'anonymous'),
+  };
+}
+
+/** The identities an input claims: its own, plus the email and phone of its profile fields. */
+function claimsOf(input: ResolveInput): NormalisedIdentity[] {
+  const claims = normaliseClaims([
+    ...input.identities,
+    ...(input.profile?.email ? [{ kind: 'email' as const, value: input.profile.email, verified: input.identities.some((i) => i.verified) }] : []),
+    ...(input.profile?.phone ? [{ kind: 'phone' as const, value: input.profile.phone, verified: input.identities.some((i) => i.verified) }] : []),
+  ]);
+  if (!claims.length) throw new HttpError(400, 'validation-error', 'Your request is not valid', 'No usable identity: send a valid email, phone, user id, anonymous id or external id.');
+  return claims;
+}
+
+/** The found identities these claims join by (docs/identity-resolution.md): an email or phone only when the claim may. */
+function joiningIdentities(claims: NormalisedIdentity[], existing: IdentityRow[]): IdentityRow[] {
+  return existing.filter((e) => {
+    const claim = claims.find((c) => c.kind === e.kind && c.source === e.source && c.value === e.value);
+    return claim ? claimJoins(claim) || (e.kind !== 'email' && e.kind !== 'phone') : false;
+  });
 }

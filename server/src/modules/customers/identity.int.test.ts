@@ -93,3 +93,55 @@ describe('manual merge over HTTP', () => {
     expect(self.statusCode).toBe(400);
   });
 });
+
+describe('resolveMany (a tracking batch of identify calls)', () => {
+  /** The same people, set up in their own namespace, then resolved either all at once or one by one. */
+  async function run(ns: string, many: boolean, phone: string) {
+    const t = (kind: 'anonymous' | 'user_id', value: string): IdentityClaim => ({ kind, source: 'tracking', value: `${ns}${value}`, verified: false });
+    await resolve([{ kind: 'email', value: `${ns}owner@example.com`, verified: true }], { firstName: 'Owner' });
+    for (const a of ['anon-a', 'anon-b', 'anon-c']) await resolve([t('anonymous', a)]);
+    await resolve([t('user_id', 'ux')], { firstName: 'Xavier' });
+    const inputs = [
+      { identities: [t('user_id', 'new1')], profile: { email: `${ns}new1@example.com`, firstName: 'New', tags: ['vip'], attributes: { plan: 'a' } } },
+      { identities: [t('anonymous', 'anon-a'), t('user_id', 'ua')], profile: { email: `${ns}ua@example.com`, firstName: 'Ann' } },
+      // Someone else's verified email typed in a browser: never joins, never attached.
+      { identities: [t('anonymous', 'anon-b'), t('user_id', 'ub')], profile: { email: `${ns}owner@example.com`, lastName: 'Intruder' } },
+      // Two profiles proved one person: a merge (resolved on its own).
+      { identities: [t('anonymous', 'anon-c'), t('user_id', 'ux')], profile: { locale: 'fr-FR' } },
+      // Two people of the batch claiming one email: one after the other.
+      { identities: [t('user_id', 's1')], profile: { email: `${ns}shared@example.com` } },
+      { identities: [t('user_id', 's2')], profile: { email: `${ns}shared@example.com`, firstName: 'Second' } },
+      { identities: [t('anonymous', 'new2')], profile: { phone, birthday: '1990-04-01', timeZone: 'Europe/London', addresses: [{ kind: 'shipping' as const, isDefault: true, city: 'London', country: 'GB' }] } },
+    ].map((x) => ({ ...x, source: 'tracking', actor: SYSTEM_ACTOR, emit: false }));
+    const results = await app.patron.dbh.db.transaction().execute(async (tx) => {
+      if (many) return svc().resolveMany(tx, inputs);
+      const out = [];
+      for (const input of inputs) out.push(await svc().resolve(tx, input));
+      return out;
+    });
+    const e164 = `+${phone.replace(/\D/g, '')}`;
+    const strip = (v: string | null) => v?.replace(ns, '').replace(e164, 'PHONE') ?? null;
+    const shapes = [];
+    for (const r of results) {
+      const c = await svc().get(r.customerId);
+      shapes.push({
+        created: r.created, merged: r.merged.length, firstName: c.firstName, lastName: c.lastName, email: strip(c.email), phone: strip(c.phone), birthday: c.birthday, timeZone: c.timeZone,
+        addresses: c.addresses, tags: c.tags, attributes: c.attributes, locale: c.locale, anonymous: c.anonymous,
+        identities: c.identities.map((i) => `${i.kind}:${strip(i.value)}:${i.verified}`).sort(),
+      });
+    }
+    const sameAs = results.map((r) => results.findIndex((x) => x.customerId === r.customerId));
+    return { shapes, sameAs };
+  }
+
+  it('ends exactly where resolving them one by one ends', async () => {
+    const one = await run(`seq${Date.now()}-`, false, '+44 20 7946 0958');
+    const all = await run(`bulk${Date.now()}-`, true, '+44 20 7946 0959');
+    expect(all).toEqual(one);
+    // And the rules held: the intruder did not get the owner's email identity; the merge happened.
+    expect(all.shapes[2]!.identities).toEqual(['anonymous:anon-b:false', 'user_id:ub:false']);
+    expect(all.shapes[3]!.merged).toBe(1);
+    expect(all.shapes[0]).toMatchObject({ created: true, firstName: 'New', email: 'new1@example.com', tags: ['vip'], anonymous: false });
+    expect(all.shapes[6]).toMatchObject({ created: true, anonymous: false, phone: 'PHONE', birthday: '1990-04-01', timeZone: 'Europe/London' });
+  });
+});

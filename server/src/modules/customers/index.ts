@@ -12,7 +12,7 @@ import { CustomerEditService } from './customers.edit.service.ts';
 import { customerRoutes } from './customers.routes.ts';
 import { CustomersService } from './customers.service.ts';
 
-export { CustomersService } from './customers.service.ts';
+export { CustomersService, type ResolveInput, type ResolveResult } from './customers.service.ts';
 export { ConsentService, decideConsent, type ConsentChange, type ConsentResult, type ConsentSignal } from './consent.service.ts';
 export type { ConsentChannel, ConsentMethod, ConsentSignalStatus, ConsentStatus } from './consent.schemas.ts';
 export { CustomerBulkService, claimKey } from './customers.bulk.ts';

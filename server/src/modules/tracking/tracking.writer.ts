@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/audit/audit.ts';
 import type { Db, Tx } from '../../platform/db/db.ts';
 import { getStoreSettings } from '../../platform/settings.ts';
 import type { CommerceService } from '../commerce/commerce.service.ts';
-import { claimKey, type ConsentService, type CustomerBulkService, type CustomersService, type NormalisedIdentity } from '../customers/index.ts';
+import { claimKey, type ConsentService, type CustomerBulkService, type CustomersService, type NormalisedIdentity, type ResolveInput } from '../customers/index.ts';
 import type { ProfileFields } from '../customers/customers.schemas.ts';
 import { applyCommerce, isCommerceEvent, planCommerce, SOURCE, type CommercePlan } from './ecommerce.ts';
 import { IdentityCache } from './identity-cache.ts';
@@ -169,7 +169,12 @@ export class BatchWriter {
       for (const p of unsure) this.classify(p, known);
     }
     await this.createPeople(tx, people.filter((p) => p.mode === 'create'));
-    for (const p of people.filter((x) => x.mode === 'resolve')) await this.resolvePerson(tx, p, senderOf(p.calls[0]!), true);
+    // Identify calls of new people: the identity rules for all of them at once (merges one by one).
+    const resolving = people.filter((x) => x.mode === 'resolve');
+    if (resolving.length) {
+      const res = await this.customers.resolveMany(tx, resolving.map((p) => resolveInput(p, senderOf(p.calls[0]!), true)));
+      resolving.forEach((p, i) => (p.customerId = res[i]!.customerId));
+    }
     for (const p of people.filter((x) => x.mode === 'known')) p.customerId = known.get(p.claims.keys().next().value!)!;
 
     // 5. Last seen, and proof that every id is live; a merged-away id is found again.
@@ -301,12 +306,16 @@ export class BatchWriter {
 
   /** The identity rules' way (customers.resolve): links, merges, applies traits. */
   private async resolvePerson(tx: Tx, p: Person, sender: Sender, withProfile: boolean): Promise<void> {
-    const res = await this.customers.resolve(tx, {
-      identities: [...p.claims.values()], profile: withProfile ? (p.profile ?? {}) : {}, source: SOURCE, actor: sender.actor, emit: false,
-      occurredAt: new Date(Math.min(...p.calls.map((m) => m.occurredAt.getTime()))),
-    });
-    p.customerId = res.customerId;
+    p.customerId = (await this.customers.resolve(tx, resolveInput(p, sender, withProfile))).customerId;
   }
+}
+
+/** What `resolve` is asked for one person of a batch. */
+function resolveInput(p: Person, sender: Sender, withProfile: boolean): ResolveInput {
+  return {
+    identities: [...p.claims.values()], profile: withProfile ? (p.profile ?? {}) : {}, source: SOURCE, actor: sender.actor, emit: false,
+    occurredAt: new Date(Math.min(...p.calls.map((m) => m.occurredAt.getTime()))),
+  };
 }
 
 /** What a person's identify and group calls say about the profile, later calls winning; `applied` is its cache key. */

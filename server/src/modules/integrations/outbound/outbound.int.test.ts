@@ -165,7 +165,11 @@ describe('outbound webhook subscriptions', () => {
     await placeOrder();
     await until(() => received.length >= 2, 20_000);
     expect(received[0]!.headers['webhook-id']).toBe(received[1]!.headers['webhook-id']);
-    const items = (await app.patron.http!.inject({ url: `/api/webhook-subscriptions/${id}/deliveries`, headers: owner.headers })).json().items as { attempt: number; succeeded: boolean; statusCode: number; error: string | null; responseExcerpt: string | null }[];
+    type Delivery = { attempt: number; succeeded: boolean; statusCode: number; error: string | null; responseExcerpt: string | null };
+    const deliveries = async () => (await app.patron.http!.inject({ url: `/api/webhook-subscriptions/${id}/deliveries`, headers: owner.headers })).json().items as Delivery[];
+    // The endpoint has the second attempt before the worker has logged its answer.
+    let items: Delivery[] = [];
+    await until(async () => (items = await deliveries()).length >= 2, 10_000);
     expect(items.map((i) => [i.attempt, i.succeeded, i.statusCode])).toEqual([[2, true, 204], [1, false, 503]]);
     expect(items[1]).toMatchObject({ error: 'HTTP 503', responseExcerpt: 'busy' });
     expect((await svc().get(id)).consecutiveFailures).toBe(0);
