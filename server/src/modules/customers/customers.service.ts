@@ -147,11 +147,14 @@ export class CustomersService {
       if (ids.length > 1 || cs.some((c) => owners.get(claimKey(c))! > 1)) alone.push(i);
       else plans.push({ i, claims: cs, existing: mine, customerId: ids[0] });
     });
-    // Two inputs joining one profile would each patch it: in order, one at a time.
+    // Two inputs joining one profile would each patch it, and an input resolved on its own may merge a
+    // profile another joins: those go in order, one at a time.
     const perProfile = new Map<string, number>();
     for (const p of plans) if (p.customerId) perProfile.set(p.customerId, (perProfile.get(p.customerId) ?? 0) + 1);
-    const batch = plans.filter((p) => !p.customerId || perProfile.get(p.customerId) === 1);
+    const touchedAlone = new Set(alone.flatMap((i) => claims[i]!.flatMap((c) => (found.get(claimKey(c)) ?? []).map((e) => e.customer_id))));
+    const batch = plans.filter((p) => !p.customerId || (perProfile.get(p.customerId) === 1 && !touchedAlone.has(p.customerId)));
     for (const p of plans) if (!batch.includes(p)) alone.push(p.i);
+    alone.sort((a, b) => a - b);
 
     const out: ResolveResult[] = new Array<ResolveResult>(inputs.length);
     const creates = batch.filter((p) => !p.customerId);

@@ -101,6 +101,8 @@ describe('resolveMany (a tracking batch of identify calls)', () => {
     await resolve([{ kind: 'email', value: `${ns}owner@example.com`, verified: true }], { firstName: 'Owner' });
     for (const a of ['anon-a', 'anon-b', 'anon-c']) await resolve([t('anonymous', a)]);
     await resolve([t('user_id', 'ux')], { firstName: 'Xavier' });
+    await resolve([t('user_id', 'pp'), t('anonymous', 'pa'), t('anonymous', 'pa2')]);
+    await resolve([t('user_id', 'qq'), t('anonymous', 'qa')], { firstName: 'Quinn' });
     const inputs = [
       { identities: [t('user_id', 'new1')], profile: { email: `${ns}new1@example.com`, firstName: 'New', tags: ['vip'], attributes: { plan: 'a' } } },
       { identities: [t('anonymous', 'anon-a'), t('user_id', 'ua')], profile: { email: `${ns}ua@example.com`, firstName: 'Ann' } },
@@ -111,6 +113,9 @@ describe('resolveMany (a tracking batch of identify calls)', () => {
       // Two people of the batch claiming one email: one after the other.
       { identities: [t('user_id', 's1')], profile: { email: `${ns}shared@example.com` } },
       { identities: [t('user_id', 's2')], profile: { email: `${ns}shared@example.com`, firstName: 'Second' } },
+      // One merges two profiles (the other survives), then another joins the merged-away one: in that order.
+      { identities: [t('anonymous', 'pa2'), t('user_id', 'qq')], profile: { lastName: 'Merged' } },
+      { identities: [t('anonymous', 'pa')], profile: { firstName: 'Pat' } },
       { identities: [t('anonymous', 'new2')], profile: { phone, birthday: '1990-04-01', timeZone: 'Europe/London', addresses: [{ kind: 'shipping' as const, isDefault: true, city: 'London', country: 'GB' }] } },
     ].map((x) => ({ ...x, source: 'tracking', actor: SYSTEM_ACTOR, emit: false }));
     const results = await app.patron.dbh.db.transaction().execute(async (tx) => {
@@ -141,7 +146,10 @@ describe('resolveMany (a tracking batch of identify calls)', () => {
     // And the rules held: the intruder did not get the owner's email identity; the merge happened.
     expect(all.shapes[2]!.identities).toEqual(['anonymous:anon-b:false', 'user_id:ub:false']);
     expect(all.shapes[3]!.merged).toBe(1);
+    expect(all.shapes[6]!.merged).toBe(1);
+    expect(all.sameAs[7]).toBe(6);
+    expect(all.shapes[7]).toMatchObject({ firstName: 'Pat', lastName: 'Merged' }); // on the survivor
     expect(all.shapes[0]).toMatchObject({ created: true, firstName: 'New', email: 'new1@example.com', tags: ['vip'], anonymous: false });
-    expect(all.shapes[6]).toMatchObject({ created: true, anonymous: false, phone: 'PHONE', birthday: '1990-04-01', timeZone: 'Europe/London' });
+    expect(all.shapes[8]).toMatchObject({ created: true, anonymous: false, phone: 'PHONE', birthday: '1990-04-01', timeZone: 'Europe/London' });
   });
 });
