@@ -19,7 +19,7 @@ type Call = Record<string, unknown> & { type: string; anonymousId: string; messa
  * visitors, a share of them new (never seen), the rest returning; mostly page views and
  * product views, plus `identifyPerBatch` identify calls (logins) that go the profile-changing way.
  */
-export class Traffic {
+class Traffic {
   private n = 0;
   private seen: string[] = [];
   private readonly run: string;
@@ -72,14 +72,14 @@ export class Traffic {
   }
 }
 
-export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 /**
  * Load from `connections` senders (a browser, an SDK instance), each with visitors of its own,
  * taking turns. (Not autocannon's per-connection context: with one request in the list it is reset
  * before every request, which made every visitor of every batch a new one.)
  */
-export async function cannon(url: string, o: { duration: number; connections: number; auth: string; path: string; body: (t: Traffic) => string; traffic: (connection: number) => Traffic }) {
+async function cannon(url: string, o: { duration: number; connections: number; auth: string; path: string; body: (t: Traffic) => string; traffic: (connection: number) => Traffic }) {
   const senders = Array.from({ length: o.connections }, (_, i) => o.traffic(i));
   let turn = 0;
   const r = await autocannon({
@@ -93,7 +93,7 @@ export async function cannon(url: string, o: { duration: number; connections: nu
 }
 
 /** The fastest plain insert of the same kind of rows into the same tables, one transaction per batch, `connections` at once. */
-export async function rawInsert(dbUrl: string, o: { duration: number; connections: number; traffic: (worker: number) => Traffic; mode: 'unnest' | 'values' }): Promise<number> {
+async function rawInsert(dbUrl: string, o: { duration: number; connections: number; traffic: (worker: number) => Traffic; mode: 'unnest' | 'values' }): Promise<number> {
   const pool = new pg.Pool({ connectionString: dbUrl, max: o.connections });
   pool.on('error', () => undefined);
   const until = Date.now() + o.duration * 1000;

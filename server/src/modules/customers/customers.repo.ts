@@ -93,6 +93,10 @@ declare module '../../platform/db/types.ts' {
 export type CustomerRow = Selectable<CustomersTable>;
 export type IdentityRow = Selectable<CustomerIdentitiesTable>;
 
+/** The profile columns patchMany sets: text ones, and the rest with their casts. */
+const TEXT_PATCHABLE = ['first_name', 'last_name', 'email', 'phone', 'locale', 'time_zone', 'country'];
+const PATCHABLE = new Set([...TEXT_PATCHABLE, 'birthday', 'tags', 'attributes', 'addresses', 'anonymous']);
+
 export const customersRepo = {
   byId: (db: Executor, id: string) => db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst(),
 
@@ -111,8 +115,11 @@ export const customersRepo = {
    */
   patchMany: async (db: Executor, patches: { id: string; patch: Record<string, unknown> }[]) => {
     if (!patches.length) return;
+    // A column added to the profile but not here would be dropped silently: refuse it instead.
+    const unknown = patches.flatMap((x) => Object.keys(x.patch)).filter((k) => !PATCHABLE.has(k));
+    if (unknown.length) throw new Error(`customersRepo.patchMany cannot set ${[...new Set(unknown)].join(', ')}`);
     await sql`update customers c set
-        ${sql.join(['first_name', 'last_name', 'email', 'phone', 'locale', 'time_zone', 'country'].map((c) => sql`${sql.raw(c)} = case when x.p ? ${c} then x.p->>${c} else ${sql.ref(`c.${c}`)} end`))},
+        ${sql.join(TEXT_PATCHABLE.map((c) => sql`${sql.raw(c)} = case when x.p ? ${c} then x.p->>${c} else ${sql.ref(`c.${c}`)} end`))},
         birthday = case when x.p ? 'birthday' then (x.p->>'birthday')::date else c.birthday end,
         tags = case when x.p ? 'tags' then array(select jsonb_array_elements_text(x.p->'tags')) else c.tags end,
         attributes = case when x.p ? 'attributes' then (x.p->>'attributes')::jsonb else c.attributes end,

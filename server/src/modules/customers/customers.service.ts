@@ -85,16 +85,7 @@ export class CustomersService {
     let created = false;
     const merged: string[] = [];
     if (ids.length === 0) {
-      const now = input.occurredAt ?? new Date();
-      // Written once with its profile fields (the same rules as for an existing profile, against a blank one).
-      const blank = blankProfile(claims);
-      const { patch } = profilePatch(blank, input.profile ?? {}, claims);
-      const row = await customersRepo.insert(tx, {
-        id: newId(), ...blank, attributes: JSON.stringify({}), addresses: JSON.stringify([]), ...patch, source: input.source,
-        merged_into: null, first_order_at: null, last_order_at: null, last_seen_at: null,
-        created_at: now < new Date() ? now : new Date(),
-      });
-      customerId = row.id;
+      customerId = (await customersRepo.insert(tx, newProfileRow(input, claims))).id;
       created = true;
     } else if (ids.length === 1) {
       customerId = ids[0]!;
@@ -160,16 +151,10 @@ export class CustomersService {
     const creates = batch.filter((p) => !p.customerId);
     if (creates.length) {
       const rows = creates.map((p) => {
-        const input = inputs[p.i]!;
-        const blank = blankProfile(p.claims);
-        const now = input.occurredAt ?? new Date();
-        const { patch } = profilePatch(blank, input.profile ?? {}, p.claims);
-        p.customerId = newId();
-        out[p.i] = { customerId: p.customerId, created: true, merged: [] };
-        return {
-          id: p.customerId, ...blank, attributes: JSON.stringify({}), addresses: JSON.stringify([]), ...patch, source: input.source,
-          merged_into: null, first_order_at: null, last_order_at: null, last_seen_at: null, created_at: now < new Date() ? now : new Date(),
-        };
+        const row = newProfileRow(inputs[p.i]!, p.claims);
+        p.customerId = row.id;
+        out[p.i] = { customerId: row.id, created: true, merged: [] };
+        return row;
       });
       await customersRepo.insertMany(tx, rows);
     }
@@ -341,11 +326,18 @@ function profilePatch(row: ProfileRow, p: ProfileFields, claims: NormalisedIdent
   return { patch, changed };
 }
 
-/** A new profile before any field is applied. */
-function blankProfile(claims: NormalisedIdentity[]): ProfileRow {
-  return {
+/** A new profile's row, written once with its fields (the same rules as for an existing profile, applied to a blank one). */
+function newProfileRow(input: ResolveInput, claims: NormalisedIdentity[]) {
+  const blank: ProfileRow = {
     first_name: null, last_name: null, email: null, phone: null, birthday: null, locale: null, time_zone: null, country: null,
     tags: [], attributes: {}, addresses: [], anonymous: claims.every((c) => c.kind === 'anonymous'),
+  };
+  const { patch } = profilePatch(blank, input.profile ?? {}, claims);
+  const now = new Date();
+  const at = input.occurredAt ?? now;
+  return {
+    id: newId(), ...blank, attributes: JSON.stringify({}), addresses: JSON.stringify([]), ...patch, source: input.source,
+    merged_into: null, first_order_at: null, last_order_at: null, last_seen_at: null, created_at: at < now ? at : now,
   };
 }
 
