@@ -24,6 +24,7 @@ import * as m0022 from './0022_support_email.ts';
 import * as m0023 from './0023_support_chat.ts';
 import * as m0024 from './0024_support_sla.ts';
 import * as m0025 from './0025_support_inbox_sla.ts';
+import * as m0026 from './0026_activities_customer_check.ts';
 
 /** Every migration, in order. Append only: a shipped migration is never edited or removed. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0023_support_chat': m0023,
   '0024_support_sla': m0024,
   '0025_support_inbox_sla': m0025,
+  '0026_activities_customer_check': m0026,
 };

@@ -67,4 +67,70 @@ describe('activity stream', () => {
     expect(again).toHaveLength(0);
     expect(await acts.forCustomer(dbh.db, customerId, { limit: 10 })).toHaveLength(1);
   });
+
+  describe('every activity belongs to an existing customer (ADR 0027)', () => {
+    const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e as { code?: string }).code);
+    const countOf = async (customerId: string) => (await new Activities().forCustomer(dbh.db, customerId, { limit: 100 })).length;
+    const del = (id: string) => dbh.db.transaction().execute((tx) => tx.deleteFrom('customers').where('id', '=', id).execute());
+
+    it('an append naming a customer that does not exist fails as a whole with 23503', async () => {
+      const acts = new Activities();
+      const real = await customer();
+      const ghost = newId();
+      const r = dbh.db.transaction().execute((tx) => acts.append(tx, [
+        { customerId: real, type: 'Page Viewed', source: 'tracking' },
+        { customerId: ghost, type: 'Page Viewed', source: 'tracking' },
+      ]));
+      await expect(r).rejects.toThrow(`activity for customer ${ghost}, which does not exist`);
+      expect(await codeOf(r)).toBe('23503');
+      expect(await countOf(real)).toBe(0);
+    });
+
+    it('a customer with activities cannot be deleted; one without can', async () => {
+      const acts = new Activities();
+      const withActs = await customer();
+      const without = await customer();
+      await dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId: withActs, type: 'Note Added', source: 'ui' }]));
+      expect(await codeOf(del(withActs))).toBe('23503');
+      expect(await codeOf(del(without))).toBe('ok');
+      expect(await dbh.db.selectFrom('customers').select('id').where('id', 'in', [withActs, without]).execute()).toEqual([{ id: withActs }]);
+    });
+
+    it('a delete racing an append: whichever commits first, no activity is left without its customer', async () => {
+      const acts = new Activities();
+      // The append first: the delete waits for it, then sees its activity and fails.
+      const a = await customer();
+      let commit!: () => void;
+      const gate = new Promise<void>((r) => (commit = r));
+      let appended!: () => void;
+      const inserted = new Promise<void>((r) => (appended = r));
+      const appending = dbh.db.transaction().execute(async (tx) => {
+        await acts.append(tx, [{ customerId: a, type: 'Page Viewed', source: 'tracking' }]);
+        appended();
+        await gate;
+      });
+      await inserted;
+      const deleting = codeOf(del(a));
+      await new Promise((r) => setTimeout(r, 200));
+      commit();
+      await appending;
+      expect(await deleting).toBe('23503');
+      expect(await countOf(a)).toBe(1);
+
+      // The delete first: the append waits for it, then finds no customer and fails.
+      const b = await customer();
+      const deleter = await dbh.pool.connect();
+      try {
+        await deleter.query('begin');
+        await deleter.query('delete from customers where id = $1', [b]);
+        const appending = codeOf(dbh.db.transaction().execute((tx) => acts.append(tx, [{ customerId: b, type: 'Page Viewed', source: 'tracking' }])));
+        await new Promise((r) => setTimeout(r, 200));
+        await deleter.query('commit');
+        expect(await appending).toBe('23503');
+      } finally {
+        deleter.release();
+      }
+      expect(await countOf(b)).toBe(0);
+    });
+  });
 });

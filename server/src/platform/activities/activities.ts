@@ -1,5 +1,5 @@
 import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
-import { prepared, type Executor, type Tx } from '../db/db.ts';
+import type { Executor, Tx } from '../db/db.ts';
 import { newId } from '../ids.ts';
 import type { ActivityType } from './activity-types.ts';
 
@@ -92,11 +92,19 @@ export class Activities {
     // nine arrays (two of them of JSON) element by element is not. jsonb, not json: the document is
     // parsed once, where json_to_recordset parses the JSON columns' text a second time (a quarter of
     // the statement's time for tracked events). Activities are built from what was sent, not read back.
-    const inserted = await sql<{ id: string }>`${prepared('activities.append')}
+    // The customers are KEY SHARE-locked (kept from being deleted until this commits) and a missing one
+    // raises 23503, as a foreign key would, but with one lookup per customer, not one query per row
+    // (ADR 0027). Planned on each call, not prepared: a generic plan made while customers is small
+    // would look them up sequentially for as long as the connection lives (ADR 0025).
+    const customers = [...new Set(rows.map((r) => r.customer_id))];
+    const inserted = await sql<{ id: string }>`
+      with live as (select id from customers where id = any(${customers}::uuid[]) for key share)
       insert into activities (id, customer_id, type, occurred_at, received_at, source, properties, dedupe_key, context)
-      select x.id, x.customer_id, x.type, x.occurred_at, ${now}::timestamptz, x.source, coalesce(x.properties, '{}'::jsonb), x.dedupe_key, x.context
+      select x.id, coalesce(live.id, patron_activity_customer_missing(x.customer_id)), x.type, x.occurred_at, ${now}::timestamptz, x.source,
+        coalesce(x.properties, '{}'::jsonb), x.dedupe_key, x.context
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as x(id uuid, customer_id uuid, type text, occurred_at timestamptz, source text, properties jsonb, dedupe_key text, context jsonb)
+        left join live on live.id = x.customer_id
       on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id`.execute(tx);
     const stored = new Set(inserted.rows.map((r) => r.id));
