@@ -7,6 +7,8 @@ export const FUTURE_TOLERANCE_MS = 60_000;
 const MAX_ID = 320;
 const MAX_EVENT_NAME = 255;
 
+/** What clients send nearly always (JavaScript's toISOString): read natively, the lenient parser being the fallback. */
+const ISO_CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 const ISO_LENIENT = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
@@ -21,6 +23,14 @@ export function parseTimestamp(v: unknown): Date | undefined {
     return new Date(v < 1e11 ? v * 1000 : v);
   }
   if (typeof v !== 'string') return undefined;
+  if (ISO_CANONICAL.test(v)) {
+    const t = Date.parse(v);
+    // Date.parse rolls 2015-02-31 over into March (and 24:00 into the next day): those take the long way.
+    if (!Number.isNaN(t)) {
+      const date = new Date(t);
+      if (date.getUTCDate() === Number(v.slice(8, 10))) return date;
+    }
+  }
   const s = v.trim();
   const m = ISO_LENIENT.exec(s);
   if (m) {

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/context.ts';
 import { badRequest, HttpError } from '../../platform/http/problem.ts';
 import type { ZodApp } from '../../platform/http/server.ts';
-import { isRejection, MAX_CALL_BYTES, normaliseCall } from './normalize.ts';
+import { isRejection, MAX_CALL_BYTES, normaliseCall, parseTimestamp } from './normalize.ts';
 import { ackSchema, batchBodySchema, callBodySchemas, CALL_TYPES, MAX_BATCH_CALLS, type Ack, type Message, type Rejection } from './tracking.schemas.ts';
 import type { Sender, TrackingService } from './tracking.service.ts';
 
@@ -111,8 +111,10 @@ export function trackingRoutes(app: ZodApp, svc: TrackingService): void {
       const checkSize = !Number.isFinite(length) || length > CALL_LIMIT || !!req.headers['content-encoding'];
       const valid: Message[] = [];
       const errors: Rejection[] = [];
+      // The batch's sentAt is read once, not once per call (an unreadable one is passed on as sent, and ignored per call).
+      const batchSentAt = sentAt === undefined || sentAt === null ? sentAt : (parseTimestamp(sentAt) ?? sentAt);
       batch.forEach((raw, index) => {
-        const r = normaliseCall(raw, { pointer: `/body/batch/${index}`, index, receivedAt: at, ip: req.ip, checkSize, batchContext: context ?? undefined, batchSentAt: sentAt });
+        const r = normaliseCall(raw, { pointer: `/body/batch/${index}`, index, receivedAt: at, ip: req.ip, checkSize, batchContext: context ?? undefined, batchSentAt });
         if (isRejection(r)) errors.push(r);
         else valid.push(r);
       });

@@ -19,6 +19,13 @@ describe('timestamps', () => {
     expect(parseTimestamp(1714979289)?.toISOString()).toBe('2024-05-06T07:08:09.000Z');
     expect(parseTimestamp('Mon, 06 May 2024 07:08:09 GMT')?.toISOString()).toBe('2024-05-06T07:08:09.000Z');
     expect(parseTimestamp('2015-02-31T00:00:00Z')).toBeUndefined();
+    // The canonical form (toISOString) is read natively; what that would roll over takes the lenient path.
+    expect(parseTimestamp('2026-11-24T03:04:05.678Z')?.toISOString()).toBe('2026-11-24T03:04:05.678Z');
+    expect(parseTimestamp('2015-02-31T00:00:00.000Z')).toBeUndefined();
+    expect(parseTimestamp('2016-02-29T00:00:00.000Z')?.toISOString()).toBe('2016-02-29T00:00:00.000Z');
+    expect(parseTimestamp('2015-02-29T00:00:00.000Z')).toBeUndefined();
+    expect(parseTimestamp('2015-02-28T24:00:00.000Z')?.toISOString()).toBe('2015-03-01T00:00:00.000Z');
+    expect(parseTimestamp('2015-02-28T23:59:61.000Z')).toBeUndefined();
     expect(parseTimestamp('yesterday')).toBeUndefined();
     expect(parseTimestamp({})).toBeUndefined();
   });
