@@ -99,6 +99,33 @@ export interface NormaliseOptions {
   checkSize: boolean;
 }
 
+/**
+ * An upper bound of the UTF-8 bytes of `JSON.stringify(v)` (a UTF-16 unit is at most 6 bytes, as a
+ * \u escape), stopping once past `budget`. About a tenth of the cost of stringifying the value.
+ */
+function jsonBytesBound(v: unknown, budget: number): number {
+  if (typeof v === 'string') return v.length * 6 + 2;
+  if (typeof v !== 'object' || v === null) return 24;
+  let n = 2;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      n += jsonBytesBound(x, budget - n) + 1;
+      if (n > budget) return n;
+    }
+    return n;
+  }
+  for (const k of Object.keys(v)) {
+    n += k.length * 6 + 4 + jsonBytesBound((v as Record<string, unknown>)[k], budget - n);
+    if (n > budget) return n;
+  }
+  return n;
+}
+
+/** Whether a call's JSON is over `limit` bytes: the cheap bound first, the exact size only when the bound is over. */
+export function jsonLargerThan(v: unknown, limit: number): boolean {
+  return jsonBytesBound(v, limit) > limit && Buffer.byteLength(JSON.stringify(v)) > limit;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function idOf(v: unknown): string | undefined | false {
@@ -116,7 +143,16 @@ export function normaliseCall(raw: unknown, o: NormaliseOptions): Message | Reje
   if (!isObject(raw)) return reject('', 'must be a JSON object (a Segment call)');
   const messageId = idOf(raw.messageId);
   if (messageId === false) return reject('messageId', `must be a string of at most ${MAX_ID} characters`);
-  if (o.checkSize && Buffer.byteLength(JSON.stringify(raw)) > MAX_CALL_BYTES) return reject('', 'is larger than 32 KB, the limit for one call', messageId);
+  if (o.checkSize) {
+    let large: boolean;
+    try {
+      large = jsonLargerThan(raw, MAX_CALL_BYTES);
+    } catch {
+      // JSON.parse reads any depth; measuring (and storing) it recurses, and a call nested thousands deep runs out of stack.
+      return reject('', 'is nested too deeply to be stored', messageId);
+    }
+    if (large) return reject('', 'is larger than 32 KB, the limit for one call', messageId);
+  }
 
   let type: CallType;
   if (o.type) type = o.type;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planCommerce } from './ecommerce.ts';
 import { IdentityCache } from './identity-cache.ts';
-import { eventTime, isRejection, normaliseCall, parseTimestamp, type NormaliseOptions } from './normalize.ts';
+import { eventTime, isRejection, jsonLargerThan, normaliseCall, parseTimestamp, type NormaliseOptions } from './normalize.ts';
 import type { Message } from './tracking.schemas.ts';
 import { mergeProfiles, profileFromTraits } from './traits.ts';
 
@@ -71,6 +71,22 @@ describe('normaliseCall', () => {
     expect(bad({ type: 'page', userId: 'u', name: 5 })).toMatchObject({ pointer: '/body/batch/0/name' });
     expect(bad({ type: 'track', userId: 'u', event: 'E', messageId: 'm1', properties: { x: 'y'.repeat(33_000) } })).toMatchObject({ pointer: '/body/batch/0', messageId: 'm1', detail: expect.stringMatching(/32 KB/) });
     expect(bad({ userId: 'u', event: 'E', properties: { x: 'y'.repeat(33_000) } }, { type: 'track', checkSize: false })).not.toHaveProperty('detail');
+    // Many small values over the limit, and one deeper than JSON.stringify can go.
+    expect(bad({ type: 'track', userId: 'u', event: 'E', properties: { list: Array.from({ length: 5000 }, (_, i) => ({ i })) } })).toMatchObject({ detail: expect.stringMatching(/32 KB/) });
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(bad({ type: 'track', userId: 'u', event: 'E', properties: { deep } })).toMatchObject({ pointer: '/body/batch/0', detail: expect.stringMatching(/nested too deeply/) });
+  });
+
+  it('measures a call exactly when the cheap bound says it may be over 32 KB', () => {
+    // Escapes count as what they are in JSON: 6,000 control characters are 36,000 bytes, 6,000 letters 6,000.
+    expect(jsonLargerThan({ s: '\u0001'.repeat(6000) }, 32 * 1024)).toBe(true);
+    expect(jsonLargerThan({ s: 'a'.repeat(6000) }, 32 * 1024)).toBe(false);
+    expect(jsonLargerThan({ s: 'é'.repeat(16_000) }, 32 * 1024)).toBe(false);
+    expect(jsonLargerThan({ s: 'é'.repeat(16_500) }, 32 * 1024)).toBe(true);
+    for (const v of [{ a: 1 }, { a: 'x'.repeat(32_760) }, { a: 'x'.repeat(32_761) }, ['€'.repeat(10_921)], ['€'.repeat(10_922)]]) {
+      expect(jsonLargerThan(v, 32 * 1024)).toBe(Buffer.byteLength(JSON.stringify(v)) > 32 * 1024);
+    }
   });
 });
 
