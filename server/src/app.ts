@@ -110,7 +110,7 @@ export async function buildPatron(config: Config, log: Logger, opts: BuildOption
   const customers = createCustomersModule({ db: dbh.db, activities, jobs });
   const commerce = createCommerceModule({ db: dbh.db, activities, customers: customers.service });
   const integrations = createIntegrationsModule({ db: dbh.db, config, jobs, activities, customers: customers.service, consent: customers.consent, commerce: commerce.service, log });
-  const tracking = createTrackingModule({ db: dbh.db, activities, customers, commerce: commerce.service, users: users.service, log, publicUrl: config.publicUrl });
+  const tracking = createTrackingModule({ db: dbh.db, activities, customers, commerce: commerce.service, users: users.service, log, publicUrl: config.publicUrl, processes: config.processes });
   // Campaign and flow revenue (attributed orders) on the analytics dashboard.
   const analytics = createAnalyticsModule({ db: dbh.db, activities, customers: customers.service, jobs, log, roi: new MessagingRoi(dbh.db) });
   const segments = createSegmentsModule({ db: dbh.db, activities, customers: customers.service, jobs, log });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -11,6 +12,7 @@ const envSchema = z.object({
     .optional(),
   PATRON_DATA_DIR: z.string().min(1).default('./data'),
   PATRON_DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
+  PATRON_PROCESSES: z.string().regex(/^(auto|[1-9]\d?)$/, 'a number of processes from 1 to 99, or "auto" (one per CPU core)').default('1'),
   PATRON_PUBLIC_URL: z.url().optional(),
   PATRON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PATRON_LOG_PRETTY: z.enum(['true', 'false', 'auto']).default('auto'),
@@ -39,6 +41,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   poolSize: number;
+  /** HTTP processes `patron start` runs on its port (node:cluster); 1: the one process serves. */
+  processes: number;
   publicUrl: string | undefined;
   log: { level: Env['PATRON_LOG_LEVEL']; pretty: boolean };
   session: { idleMs: number; maxMs: number };
@@ -56,6 +60,14 @@ export interface Config {
 
 /** Thrown for a bad environment; its message is one line naming the variable and what it expects. */
 export class ConfigError extends Error {}
+
+/** `PATRON_PROCESSES` / `--processes`: a count, or "auto" for one per CPU core. */
+export function processesOf(v: string): number {
+  if (v === 'auto') return os.availableParallelism();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 99) throw new ConfigError(`Invalid processes ${JSON.stringify(v)}: expected a number from 1 to 99, or "auto" (one per CPU core)`);
+  return n;
+}
 
 /** Reads and validates the environment; never returns a half-valid config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.PATRON_DATA_DIR),
     poolSize: e.PATRON_DB_POOL_SIZE,
+    processes: processesOf(e.PATRON_PROCESSES),
     publicUrl: e.PATRON_PUBLIC_URL?.replace(/\/$/, ''),
     log: { level: e.PATRON_LOG_LEVEL, pretty },
     session: { idleMs: e.PATRON_SESSION_IDLE_HOURS * 3600_000, maxMs: e.PATRON_SESSION_MAX_DAYS * 86400_000 },

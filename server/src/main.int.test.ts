@@ -53,9 +53,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(dir: string): Promise<{ child: ChildProcess; url: string; log: () => string }> {
+async function startServer(dir: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; log: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'start'], { env: env({ PATRON_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' }), cwd: root });
+  const child = spawn(process.execPath, [bin, 'start', ...args], { env: env({ PATRON_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' }), cwd: root });
   children.push(child);
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
@@ -208,4 +208,56 @@ describe('patron CLI', () => {
     expect(alive(pg3)).toBe(false);
     expect(fs.existsSync(path.join(dir, 'pg/postmaster.pid'))).toBe(false);
   }, 180_000);
+
+  it('runs several HTTP processes on one port: they share the requests, /metrics sums them, one that dies is replaced, SIGTERM stops them all', async () => {
+    const dir = dataDir();
+    const server = await startServer(dir, ['--processes', '2']);
+    for (let i = 0; i < 100 && !server.log().includes('2 HTTP processes share port'); i++) await new Promise((r) => setTimeout(r, 100));
+    const primary = server.child.pid!;
+    const childrenOf = (pid: number) => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        // The HTTP processes (not the embedded Postgres, also started by the primary).
+        return Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid && fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('patron.mjs');
+      } catch {
+        return false;
+      }
+    }).map(Number);
+    const api = childrenOf(primary);
+    expect(api).toHaveLength(2);
+
+    for (let i = 0; i < 20; i++) expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const count = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^patron_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    // Every process's requests, whichever process answers /metrics.
+    expect(await count()).toBe(20);
+    expect(await count()).toBe(20);
+
+    // A process that dies is replaced; the others go on serving meanwhile.
+    process.kill(api[0]!, 'SIGKILL');
+    let now: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      now = childrenOf(primary);
+      if (now.length === 2 && !now.includes(api[0]!) && server.log().split('Server listening at').length - 1 >= 3) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(now).toHaveLength(2);
+    expect(now).not.toContain(api[0]);
+    expect(server.log()).toContain('HTTP process stopped; starting another');
+    for (let i = 0; i < 6; i++) expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+    // Graceful stop: every process and the database.
+    const pg = postmasterPid(dir)!;
+    server.child.kill('SIGTERM');
+    expect(await exited(server.child)).toBe(0);
+    expect(now.filter(alive)).toEqual([]);
+    expect(alive(pg)).toBe(false);
+  }, 180_000);
+
+  it('refuses a bad --processes with one clear line', async () => {
+    const r = await run(['start', '--processes', 'many'], { PATRON_DATA_DIR: dataDir() });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe('Invalid processes "many": expected a number from 1 to 99, or "auto" (one per CPU core)');
+  });
 });

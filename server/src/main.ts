@@ -4,7 +4,9 @@ import { runDemo } from './demo/demo.ts';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { buildPatron, type Patron } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, processesOf, type Config } from './config.ts';
+import { announceListening, isApiProcess, startApiProcesses } from './platform/cluster.ts';
+import { createMetrics } from './platform/metrics.ts';
 import { CLI_ACTOR, SYSTEM_ACTOR } from './platform/audit/audit.ts';
 import { DatabaseUnavailableError, resolveDatabase } from './platform/db/connect.ts';
 import { openDb } from './platform/db/db.ts';
@@ -41,21 +43,45 @@ program
   .command('start')
   .description('Start the web app, API and job worker (embedded PostgreSQL unless DATABASE_URL is set)')
   .addOption(new Option('--port <port>', 'port to listen on (default: PORT or 4000)'))
+  .addOption(new Option('--processes <n>', 'HTTP processes sharing the port: a number, or "auto" for one per CPU core (default: PATRON_PROCESSES or 1)'))
   .addOption(new Option('--no-worker', 'do not process jobs in this process (run `patron worker` instead)'))
-  .action(async (opts: { port?: string; worker: boolean }) => {
+  .action(async (opts: { port?: string; processes?: string; worker: boolean }) => {
     const cfg = config();
     if (opts.port !== undefined) {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`Invalid --port ${opts.port}: expected a number from 0 to 65535`);
       cfg.port = port;
     }
+    if (opts.processes !== undefined) cfg.processes = processesOf(opts.processes);
     const log = createLogger(cfg.log.level, cfg.log.pretty);
-    const patron = await buildPatron(cfg, log, { http: true, worker: opts.worker && cfg.worker.enabled, role: 'owner' });
-    handleSignals(patron);
-    await patron.http?.listen({ port: cfg.port, host: cfg.host });
+    // One of several HTTP processes (forked below by the primary, with this same command line).
+    if (isApiProcess()) {
+      const patron = await buildPatron(cfg, log, { http: true, worker: false, role: 'guest' });
+      handleSignals(patron);
+      announceListening(await patron.http!.listen({ port: cfg.port, host: cfg.host }));
+      return;
+    }
+    let patron: Patron;
+    let port = cfg.port;
+    if (cfg.processes > 1) {
+      // The primary: the embedded database, migrations and the job worker; the HTTP processes serve.
+      const metrics = createMetrics();
+      patron = await buildPatron(cfg, log, { http: false, worker: opts.worker && cfg.worker.enabled, role: 'owner' });
+      const api = await startApiProcesses({ count: cfg.processes, log, registry: metrics.registry }).catch(async (e: unknown) => {
+        await patron.close();
+        throw e;
+      });
+      handleSignals(patron, () => api.stop());
+      port = api.address.port;
+      log.info(`${cfg.processes} HTTP processes share port ${port}`);
+    } else {
+      patron = await buildPatron(cfg, log, { http: true, worker: opts.worker && cfg.worker.enabled, role: 'owner' });
+      handleSignals(patron);
+      await patron.http?.listen({ port: cfg.port, host: cfg.host });
+    }
     // The built-in segments (new, repeat, VIP, at risk, lapsed, cart abandoners, …): installed once per store, in the background.
     patron.modules.segments.service.ensureBuiltins(SYSTEM_ACTOR).catch((err: unknown) => log.warn({ err }, 'could not install the built-in segments'));
-    const url = cfg.publicUrl ?? `http://localhost:${cfg.port}`;
+    const url = cfg.publicUrl ?? `http://localhost:${port}`;
     log.info(`Patron is running at ${url} (API reference: ${url}/api/docs)`);
     const token = await patron.modules.users.service.setupToken();
     if (token) {
@@ -217,7 +243,8 @@ function parseOr<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
   return r.data;
 }
 
-function handleSignals(patron: Patron): void {
+/** SIGINT/SIGTERM: `first` (the HTTP processes of a primary), then Patron, finish what they are doing and stop. */
+function handleSignals(patron: Patron, first?: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -226,7 +253,7 @@ function handleSignals(patron: Patron): void {
     }
     stopping = true;
     patron.log.info(`${signal}: finishing in-flight requests and jobs, then stopping`);
-    patron.close().then(
+    (first ?? (() => Promise.resolve()))().then(() => patron.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         patron.log.error({ err }, 'error while stopping');

@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import type { FastifyInstance } from 'fastify';
+import { apiProcessMetrics, isApiProcess } from './cluster.ts';
 import { setJobsMetrics } from './jobs/jobs.ts';
 
 /** Prometheus metrics: process defaults, HTTP requests and jobs. */
@@ -23,6 +24,8 @@ export function createMetrics() {
   setJobsMetrics({ observe: (job, outcome, ms) => jobs.observe({ job, outcome }, ms / 1000) });
   return {
     registry,
+    /** The exposition for /metrics: this process's, or with several HTTP processes everyone's, summed. */
+    text: isApiProcess() ? apiProcessMetrics(registry) : () => registry.metrics(),
     instrument(app: FastifyInstance) {
       app.addHook('onResponse', async (req, reply) => {
         const route = req.routeOptions.url ?? 'unmatched';

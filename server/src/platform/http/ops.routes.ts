@@ -24,6 +24,6 @@ export function opsRoutes(app: ZodApp, health: Health, metrics: Metrics, metrics
         const want = Buffer.from(`Bearer ${metricsToken}`);
         if (sent.length !== want.length || !timingSafeEqual(sent, want)) throw unauthorized('Send "Authorization: Bearer <PATRON_METRICS_TOKEN>".');
       }
-      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      return reply.type(metrics.registry.contentType).send(await metrics.text());
     });
 }
