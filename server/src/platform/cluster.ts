@@ -103,7 +103,8 @@ export function startApiProcesses(o: { count: number; log: Logger; registry: Reg
     const onExit = (w: Worker, code: number | null, signal: string | null) => {
       if (stopping) return;
       if (listening < o.count) {
-        reject(new Error(`An HTTP process stopped while starting (exit code ${String(code)}${signal ? `, ${signal}` : ''}); its log says why.`));
+        // One failed to start (its log says why): the others would fail alike; stop them and say so.
+        void stop().then(() => reject(new Error(`An HTTP process stopped while starting (exit code ${String(code)}${signal ? `, ${signal}` : ''}); its log above says why.`)));
         return;
       }
       const now = Date.now();

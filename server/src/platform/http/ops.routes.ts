@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Health } from '../health.ts';
 import type { Metrics } from '../metrics.ts';
-import { unauthorized } from './problem.ts';
+import { HttpError, unauthorized } from './problem.ts';
 import type { ZodApp } from './server.ts';
 
 /** /healthz, /readyz and /metrics: for load balancers, orchestrators and Prometheus. */
@@ -24,6 +24,13 @@ export function opsRoutes(app: ZodApp, health: Health, metrics: Metrics, metrics
         const want = Buffer.from(`Bearer ${metricsToken}`);
         if (sent.length !== want.length || !timingSafeEqual(sent, want)) throw unauthorized('Send "Authorization: Bearer <PATRON_METRICS_TOKEN>".');
       }
-      return reply.type(metrics.registry.contentType).send(await metrics.text());
+      let text: string;
+      try {
+        text = await metrics.text();
+      } catch (e) {
+        // With several HTTP processes, one that has just died cannot answer: this scrape fails, the next one works.
+        throw new HttpError(503, 'service-unavailable', 'Metrics unavailable', `Could not collect the metrics: ${(e as Error).message}. Try again.`);
+      }
+      return reply.type(metrics.registry.contentType).send(text);
     });
 }
