@@ -94,11 +94,12 @@ export class Activities {
     // the statement's time for tracked events). Activities are built from what was sent, not read back.
     // The customers are KEY SHARE-locked (kept from being deleted until this commits) and a missing one
     // raises 23503, as a foreign key would, but with one lookup per customer, not one query per row
-    // (ADR 0027). Planned on each call, not prepared: a generic plan made while customers is small
-    // would look them up sequentially for as long as the connection lives (ADR 0025).
+    // (ADR 0027), in id order as merges lock profiles (two writers never wait for each other in a ring).
+    // Planned on each call, not prepared: a generic plan made while customers is small would look them
+    // up sequentially for as long as the connection lives (ADR 0025).
     const customers = [...new Set(rows.map((r) => r.customer_id))];
     const inserted = await sql<{ id: string }>`
-      with live as (select id from customers where id = any(${customers}::uuid[]) for key share)
+      with live as (select id from customers where id = any(${customers}::uuid[]) order by id for key share)
       insert into activities (id, customer_id, type, occurred_at, received_at, source, properties, dedupe_key, context)
       select x.id, coalesce(live.id, patron_activity_customer_missing(x.customer_id)), x.type, x.occurred_at, ${now}::timestamptz, x.source,
         coalesce(x.properties, '{}'::jsonb), x.dedupe_key, x.context
