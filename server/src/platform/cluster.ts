@@ -92,7 +92,7 @@ export function startApiProcesses(o: { count: number; log: Logger; registry: Reg
   };
   cluster.on('message', onMessage);
 
-  const fork = () => cluster.fork({ ...o.env, PATRON_API_PROCESS: '1' });
+  const fork = () => cluster.fork(o.env);
   return new Promise((resolve, reject) => {
     let listening = 0;
     let address: ApiProcesses['address'] | undefined;
