@@ -28,7 +28,7 @@ if (isApiProcess()) {
   const pk = (await users.createApiKey(CLI_ACTOR, { name: 'bench site', kind: 'public', scopes: [] })).key;
   const sk = (await users.createApiKey(CLI_ACTOR, { name: 'bench server', kind: 'secret', scopes: ['tracking:write'] })).key;
   const api = several ? await startApiProcesses({ count: config.processes, log, registry: metrics!.registry, env: { PATRON_DATA_DIR: dataDir } }) : undefined;
-  const address = api ? `http://127.0.0.1:${api.address.port}` : await patron.http!.listen({ port: 0, host: '127.0.0.1' });
+  const address = api ? `http://127.0.0.1:${api.port}` : await patron.http!.listen({ port: 0, host: '127.0.0.1' });
   console.log(`READY ${JSON.stringify({ url: address, pk, sk, dbUrl: patron.dbh.url, poolSize: config.poolSize, processes: config.processes })}`);
   process.on('SIGTERM', () => {
     void (api?.stop() ?? Promise.resolve()).then(() => patron.close()).then(() => {

@@ -53,9 +53,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(dir: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; log: () => string }> {
+async function startServer(dir: string, args: string[] = [], opts: { ownGroup?: boolean } = {}): Promise<{ child: ChildProcess; url: string; log: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'start', ...args], { env: env({ PATRON_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' }), cwd: root });
+  // ownGroup: a process group of its own, as a terminal gives it (Ctrl-C signals the whole group).
+  const child = spawn(process.execPath, [bin, 'start', ...args], { env: env({ PATRON_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' }), cwd: root, detached: !!opts.ownGroup });
   children.push(child);
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
@@ -254,6 +255,19 @@ describe('patron CLI', () => {
     expect(now.filter(alive)).toEqual([]);
     expect(alive(pg)).toBe(false);
   }, 180_000);
+
+  it('with several processes, Ctrl-C (SIGINT to the whole group) stops every process gracefully, once', async () => {
+    const dir = dataDir();
+    const server = await startServer(dir, ['--processes', '2'], { ownGroup: true });
+    for (let i = 0; i < 100 && !server.log().includes('2 HTTP processes share port'); i++) await new Promise((r) => setTimeout(r, 100));
+    const pg = postmasterPid(dir)!;
+    process.kill(-server.child.pid!, 'SIGINT');
+    expect(await exited(server.child)).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.log()).not.toContain('Second signal');
+    expect(server.log()).not.toContain('HTTP process stopped');
+    expect(alive(pg)).toBe(false);
+  }, 120_000);
 
   it('refuses a bad --processes with one clear line', async () => {
     const r = await run(['start', '--processes', 'many'], { PATRON_DATA_DIR: dataDir() });

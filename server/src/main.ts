@@ -57,7 +57,9 @@ program
     // One of several HTTP processes (forked below by the primary, with this same command line).
     if (isApiProcess()) {
       const patron = await buildPatron(cfg, log, { http: true, worker: false, role: 'guest' });
-      handleSignals(patron);
+      // Ctrl-C reaches every process of the terminal's group: the primary relays it as SIGTERM, once.
+      handleSignals(patron, undefined, ['SIGTERM']);
+      process.on('SIGINT', () => undefined);
       announceListening(await patron.http!.listen({ port: cfg.port, host: cfg.host }));
       return;
     }
@@ -72,7 +74,7 @@ program
         throw e;
       });
       handleSignals(patron, () => api.stop());
-      port = api.address.port;
+      port = api.port;
       log.info(`${cfg.processes} HTTP processes share port ${port}`);
     } else {
       patron = await buildPatron(cfg, log, { http: true, worker: opts.worker && cfg.worker.enabled, role: 'owner' });
@@ -244,7 +246,7 @@ function parseOr<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** SIGINT/SIGTERM: `first` (the HTTP processes of a primary), then Patron, finish what they are doing and stop. */
-function handleSignals(patron: Patron, first?: () => Promise<void>): void {
+function handleSignals(patron: Patron, first?: () => Promise<void>, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -261,8 +263,7 @@ function handleSignals(patron: Patron, first?: () => Promise<void>): void {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of signals) process.on(signal, () => stop(signal));
 }
 
 try {

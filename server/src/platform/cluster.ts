@@ -18,15 +18,14 @@ interface Message {
   text?: string;
   metrics?: unknown[];
   error?: string;
-  host?: string;
   port?: number;
 }
 
 export const isApiProcess = () => cluster.isWorker;
 
 export interface ApiProcesses {
-  /** The address the processes listen on (they share it). */
-  address: { host: string; port: number };
+  /** The port the processes listen on (they share it). */
+  port: number;
   /** Stops every HTTP process (each finishes its in-flight requests) and waits for them. */
   stop(): Promise<void>;
 }
@@ -67,9 +66,9 @@ export function startApiProcesses(o: { count: number; log: Logger; registry: Reg
     return client.AggregatorRegistry.aggregate([own, ...fromWorkers] as Parameters<typeof client.AggregatorRegistry.aggregate>[0]).metrics();
   };
 
-  let onListening: (a: { host: string; port: number }) => void = () => undefined;
+  let onListening: (port: number) => void = () => undefined;
   const onMessage = (worker: Worker, m: Message) => {
-    if (m?.type === LISTENING && m.port !== undefined) onListening({ host: m.host ?? '127.0.0.1', port: m.port });
+    if (m?.type === LISTENING && m.port !== undefined) onListening(m.port);
     else if (m?.type === LOCAL_RES && m.id !== undefined) {
       const p = pendingLocal.get(m.id);
       if (!p) return;
@@ -95,10 +94,8 @@ export function startApiProcesses(o: { count: number; log: Logger; registry: Reg
   const fork = () => cluster.fork(o.env);
   return new Promise((resolve, reject) => {
     let listening = 0;
-    let address: ApiProcesses['address'] | undefined;
-    onListening = (a) => {
-      address ??= a;
-      if (++listening === o.count) resolve({ address, stop });
+    onListening = (port) => {
+      if (++listening === o.count) resolve({ port, stop });
     };
     const onExit = (w: Worker, code: number | null, signal: string | null) => {
       if (stopping) return;
@@ -135,10 +132,9 @@ export function startApiProcesses(o: { count: number; log: Logger; registry: Reg
   });
 }
 
-/** In an HTTP process: tells the primary it serves HTTP at this address. */
+/** In an HTTP process: tells the primary it serves HTTP at this address (Fastify's `listen` answer). */
 export function announceListening(url: string): void {
-  const u = new URL(url);
-  process.send?.({ type: LISTENING, host: u.hostname, port: Number(u.port) });
+  process.send?.({ type: LISTENING, port: Number(new URL(url).port) });
 }
 
 let asked = 0;

@@ -101,7 +101,7 @@ export interface NormaliseOptions {
 
 /**
  * An upper bound of the UTF-8 bytes of `JSON.stringify(v)` (a UTF-16 unit is at most 6 bytes, as a
- * \u escape), stopping once past `budget`. About a tenth of the cost of stringifying the value.
+ * \u escape), stopping once past `budget`. About a seventh of the cost of stringifying the value.
  */
 function jsonBytesBound(v: unknown, budget: number): number {
   if (typeof v === 'string') return v.length * 6 + 2;
